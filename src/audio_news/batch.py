@@ -1,0 +1,60 @@
+"""Many articles in one run: one failure does not stop the others."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .config import Settings
+from .console import make_reporter
+from .errors import AudioNewsError
+from .models import Episode
+from .pipeline import Producer
+
+
+@dataclass(frozen=True)
+class Failure:
+    source: str
+    message: str
+
+
+def _describe(episode: Episode, seconds: float) -> str:
+    loudness = f", {episode.loudness_lufs:.1f} LUFS" if episode.loudness_lufs is not None else ""
+    return (
+        f"{episode.mp3_path} ({episode.duration:.1f} s, {len(episode.segments)} segments"
+        f"{loudness}, {episode.engine}, made in {seconds:.1f} s)"
+    )
+
+
+def run_batch(sources: Sequence[str], settings: Settings, *, force: bool) -> list[Failure]:
+    """Produce every source in order; print one line per episode and a summary."""
+    reporter, live = make_reporter(settings.quiet, len(sources))
+    failures: list[Failure] = []
+    made = skipped = 0
+    with live or contextlib.nullcontext():
+        producer = Producer(settings, reporter)
+        for source in sources:
+            started = time.perf_counter()
+            try:
+                episode = producer.produce(source, force=force)
+            except AudioNewsError as e:
+                failures.append(Failure(source, str(e)))
+                continue
+            if episode is None:
+                skipped += 1
+                continue
+            made += 1
+            if not settings.quiet:
+                print(_describe(episode, time.perf_counter() - started), file=sys.stdout)
+    if len(sources) > 1 and not settings.quiet:
+        summary = f"{made} made, {skipped} up to date, {len(failures)} failed"
+        print(summary, file=sys.stderr)
+    for failure in failures:
+        if len(sources) > 1 or settings.quiet:
+            print(f"error: {failure.source}: {failure.message}", file=sys.stderr)
+        else:
+            print(f"error: {failure.message}", file=sys.stderr)
+    return failures

@@ -1,0 +1,30 @@
+"""What every speech engine offers the pipeline."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..models import Clip
+
+
+class Engine(Protocol):
+    """Turns one chunk of text into one clip of speech."""
+
+    name: str
+    """Registry name, e.g. ``espeak``."""
+    max_chars: int
+    """Longest chunk the engine accepts in one request."""
+    default_jobs: int
+    """How many chunks to synthesize at once by default."""
+
+    @property
+    def voice_id(self) -> str:
+        """Everything besides the text that changes the audio (voice, lang, rate, version).
+
+        Part of the segment cache key.
+        """
+        ...
+
+    def synthesize(self, text: str) -> Clip:
+        """Speak ``text``; raise ``EngineError`` on failure. Must be thread-safe."""
+        ...

@@ -1,0 +1,48 @@
+"""The one exception root and its few subclasses.
+
+The CLI turns any ``AudioNewsError`` into one line on stderr and a non-zero exit;
+anything else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+
+class AudioNewsError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+class InputError(AudioNewsError, ValueError):
+    """The article cannot be read, is empty, too large or not text."""
+
+
+class FetchError(InputError):
+    """A URL could not be downloaded."""
+
+
+class EngineError(AudioNewsError):
+    """A speech engine is unavailable or failed to synthesize."""
+
+
+class EngineUnavailable(EngineError):
+    """The requested engine cannot run on this machine or cannot be reached."""
+
+
+class TransientEngineError(EngineError):
+    """A request failed in a way worth retrying (429, 5xx, timeout, reset)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        """Seconds the server asked us to wait, when it said."""
+
+
+class AudioError(AudioNewsError):
+    """Decoding, assembling or encoding audio failed."""
+
+
+class ConfigError(AudioNewsError, ValueError):
+    """An option or config file value is invalid."""
+
+
+class OutputError(AudioNewsError, OSError):
+    """An output file could not be written."""

@@ -1,0 +1,144 @@
+"""Readers: a path, URL or ``-`` in, an ``Article`` (title, raw paragraphs, metadata) out.
+
+The paragraphs are as the source has them; junk removal is ``text.clean``'s job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import BinaryIO
+
+from ..config import DEFAULT_MAX_INPUT_CHARS
+from ..errors import InputError
+from ..models import Article
+from .decode import declared_charset, decode_bytes
+from .detect import (
+    ARTICLE_SUFFIXES,
+    Kind,
+    check_url,
+    kind_from_content_type,
+    kind_from_name,
+    sniff,
+    url_scheme,
+)
+from .html import parse_html
+from .markdown import parse_markdown
+from .text import parse_text
+from .url import fetch
+
+__all__ = ["DEFAULT_MAX_DOWNLOAD_BYTES", "DEFAULT_TIMEOUT", "expand_sources", "read_article"]
+
+DEFAULT_MAX_DOWNLOAD_BYTES = 5_000_000
+DEFAULT_TIMEOUT = 20.0
+_CHARS_SETTING = "max_input_chars"
+
+
+def _too_large(name: str, max_chars: int) -> InputError:
+    return InputError(
+        f"{name} is too large: over the limit of {max_chars:,} characters "
+        f"(raise the {_CHARS_SETTING} setting to allow it)"
+    )
+
+
+def _read_stream(stream: BinaryIO, limit: int, name: str, max_chars: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        if isinstance(chunk, str):
+            raise InputError(f"{name} must be opened in binary mode")
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(name, max_chars)
+
+
+def _read_file(source: str, limit: int, max_chars: int) -> bytes:
+    path = Path(source)
+    try:
+        if path.is_dir():
+            raise InputError(f"{source} is a folder; give the articles in it")
+        with path.open("rb") as fh:
+            return _read_stream(fh, limit, source, max_chars)
+    except FileNotFoundError as e:
+        raise InputError(f"cannot read {source}: no such file") from e
+    except OSError as e:
+        raise InputError(f"cannot read {source}: {e.strerror or e}") from e
+
+
+def read_article(
+    source: str,
+    *,
+    max_chars: int = DEFAULT_MAX_INPUT_CHARS,
+    max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+    stdin: BinaryIO | None = None,
+) -> Article:
+    """Read one article from a file path, an http(s) URL, or ``-`` (bytes from ``stdin``).
+
+    The kind comes from the URL's content type, the file extension, or the content itself.
+    Raises ``InputError`` (``FetchError`` for downloads) for anything unreadable, empty,
+    not text, or longer than ``max_chars`` characters of article text.
+    """
+    raw_limit = max(4 * max_chars, max_download_bytes)
+    kind: Kind | None = None
+    charset: str | None = None
+    url: str | None = None
+    if source == "-":
+        stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise InputError("no standard input to read")
+        name = "standard input"
+        data = _read_stream(stream, raw_limit, name, max_chars)
+    elif url_scheme(source) is not None:
+        check_url(source)
+        fetched = fetch(source, max_bytes=max_download_bytes, timeout=timeout)
+        name, data, charset, url = source, fetched.data, fetched.charset, fetched.url
+        kind = kind_from_content_type(fetched.content_type) or kind_from_name(fetched.url)
+    else:
+        name = source
+        data = _read_file(source, raw_limit, max_chars)
+        kind = kind_from_name(source)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if kind in (Kind.HTML, None):
+        charset = charset or declared_charset(data)
+    text = decode_bytes(data, name, charset=charset)
+    if not text.strip():
+        raise InputError(f"{name} is empty")
+    kind = kind or sniff(text)
+    if kind is Kind.HTML:
+        article = parse_html(text, source=source, sha256=sha256, url=url)
+    else:
+        if len(text) > max_chars:
+            raise _too_large(name, max_chars)
+        parse = parse_markdown if kind is Kind.MARKDOWN else parse_text
+        article = parse(text, source=source, sha256=sha256)
+    if len(article.title) + sum(len(p) for p in article.paragraphs) > max_chars:
+        raise _too_large(name, max_chars)
+    if url is not None and article.meta.url != url:
+        article = replace(article, meta=replace(article.meta, url=url))
+    return article
+
+
+def expand_sources(args: Sequence[str]) -> list[str]:
+    """Folders become their article files (.txt, .md, .html ...), sorted; the rest as given."""
+    out: list[str] = []
+    for arg in args:
+        path = Path(arg)
+        if arg == "-" or url_scheme(arg) is not None or not path.is_dir():
+            out.append(arg)
+            continue
+        found = sorted(
+            (p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES),
+            key=lambda p: p.name,
+        )
+        if not found:
+            raise InputError(f"folder {arg} holds no articles (.txt, .md or .html files)")
+        out.extend(str(p) for p in found)
+    return out

@@ -1,0 +1,254 @@
+"""HTML pages: main text with trafilatura after removing what a listener must not hear."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import lxml.etree  # type: ignore[import-untyped]
+import lxml.html  # type: ignore[import-untyped]
+import trafilatura
+from trafilatura.metadata import extract_metadata
+
+from ..errors import InputError
+from ..models import Article, Metadata
+from .meta import clip, collapse, date_from_url, iso_date
+
+log = logging.getLogger(__name__)
+
+_XML_DECL = re.compile(r"\A\s*<\?xml[^>]*>", re.I)
+_DROP_TAGS = (
+    "script", "style", "noscript", "template", "iframe", "svg", "form", "button", "nav",
+    "aside", "footer", "select", "input", "object", "embed", "audio", "video", "canvas",
+)  # fmt: skip
+_CHROME = re.compile(
+    r"(?:^|[-_])(?:related|comments?|breadcrumbs?|share|sharing|social|audio|adv?|ads|advert\w*"
+    r"|dta|banner|newsletter|sidebar|widget|recommend\w*|tags?|menu|navbar|popup|modal"
+    r"|subscribe|rating|interaction|reaction)(?:$|[-_])",
+    re.I,
+)
+_LEAD = re.compile(r"(?:^|[-_])(?:sapo|lead|chapeau|standfirst|summary|excerpt)(?:$|[-_])", re.I)
+_PHOTO_STORY = re.compile(r"photo-?story", re.I)
+_CREDIT = re.compile(
+    r"\s*\((?:Ảnh|Video|Clip|Đồ họa|Nguồn ảnh|Ảnh chụp màn hình)(?:\s*:[^()]{1,80})?\)", re.I
+)
+_BLOCKS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd"}
+)
+_DATE_META = (
+    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+    "publish-date", "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date",
+)  # fmt: skip
+_MIN_EXTRACTED = 250
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{6,40})"')
+
+
+def _classes(el: lxml.html.HtmlElement) -> list[str]:
+    attrs = (el.get("class") or "", el.get("id") or "", el.get("data-module") or "")
+    return " ".join(attrs).split()
+
+
+def _text_len(el: lxml.html.HtmlElement) -> int:
+    return sum(len(collapse(p.text_content())) for p in el.iter("p"))
+
+
+def parse_tree(text: str) -> lxml.html.HtmlElement:
+    """Parse HTML leniently; ``InputError`` if there is nothing lxml can make a tree of."""
+    try:
+        return lxml.html.document_fromstring(_XML_DECL.sub("", text))
+    except (lxml.etree.ParserError, ValueError) as e:
+        raise InputError(f"cannot parse HTML: {e}") from e
+
+
+def _is_photo_story(tree: lxml.html.HtmlElement) -> bool:
+    if any(_PHOTO_STORY.search(el.get("class") or "") for el in tree.iter("article", "div")):
+        return True
+    texts = [collapse(p.text_content()) for p in tree.iter("p")]
+    texts = [t for t in texts if len(t) > 40]
+    credited = sum(1 for t in texts if _CREDIT.search(t))
+    return credited >= 3 and credited >= 0.5 * len(texts)
+
+
+def _remove(el: lxml.html.HtmlElement) -> None:
+    parent = el.getparent()
+    if parent is not None:
+        el.drop_tree()
+
+
+def _only_links(p: lxml.html.HtmlElement) -> bool:
+    """A paragraph whose whole text is links: a "read also" teaser inside the body."""
+    text = re.sub(r"\s", "", p.text_content())
+    links = "".join(re.sub(r"\s", "", a.text_content()) for a in p.iter("a"))
+    return bool(text) and text == links
+
+
+def prepare(tree: lxml.html.HtmlElement, *, photo_story: bool) -> None:
+    """Strip chrome, captions (or turn them into text in a photo story) and link teasers."""
+    total = max(1, _text_len(tree))
+    for el in list(tree.iter(*_DROP_TAGS)):
+        _remove(el)
+    for el in list(tree.iter()):
+        if not isinstance(el.tag, str) or el.tag in {"html", "body", "main", "article"}:
+            continue
+        if el.getparent() is None:
+            continue
+        names = _classes(el)
+        if any(_CHROME.search(n) for n in names) and _text_len(el) < 0.4 * total:
+            _remove(el)
+        elif (
+            el.tag in {"div", "h2", "h3", "section"}
+            and any(_LEAD.search(n) for n in names)
+            and not any(d.tag in _BLOCKS or d.tag == "div" for d in el.iterdescendants())
+        ):
+            el.tag = "p"
+    for caption in list(tree.iter("figcaption")):
+        figure = caption.getparent()
+        if photo_story and figure is not None and figure.tag == "figure":
+            paragraph = lxml.html.Element("p")
+            paragraph.text = collapse(caption.text_content())
+            paragraph.tail = figure.tail
+            figure.getparent().replace(figure, paragraph)
+        else:
+            _remove(caption)
+    if photo_story:
+        return
+    for el in list(tree.iter()):
+        if isinstance(el.tag, str) and "caption" in (el.get("class") or "").lower():
+            _remove(el)
+    for p in list(tree.iter("p")):
+        if _only_links(p):
+            log.debug("dropping link-only paragraph: %s", collapse(p.text_content()))
+            _remove(p)
+
+
+def _xml_blocks(el: Any) -> Iterator[tuple[str, str]]:
+    """(tag, text) of each block in trafilatura's XML body, in order."""
+    for child in el:
+        tag = child.tag
+        if tag in {"list", "quote", "div"} or (tag == "table" and len(child)):
+            yield from _xml_blocks(child)
+        elif tag == "row":
+            cells = [collapse("".join(cell.itertext())) for cell in child]
+            text = ", ".join(c for c in cells if c)
+            if text:
+                yield "p", text
+        elif tag in {"p", "head", "item", "code", "cell"}:
+            text = collapse("".join(child.itertext()))
+            if text:
+                yield tag, text
+
+
+def _fallback_blocks(tree: lxml.html.HtmlElement) -> list[tuple[str, str]]:
+    blocks: list[tuple[str, str]] = []
+    for el in tree.iter(*_BLOCKS):
+        if any(a.tag in _BLOCKS for a in el.iterancestors()):
+            continue
+        text = collapse(el.text_content())
+        if text:
+            blocks.append(("head" if el.tag.startswith("h") else "p", text))
+    if not blocks:
+        body = tree.find("body")
+        source = body if body is not None else tree
+        lines = "\n".join(source.itertext()).split("\n")
+        blocks = [("p", collapse(line)) for line in lines if collapse(line)]
+    return blocks
+
+
+def _meta_content(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> str | None:
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        if key in names and el.get("content"):
+            return str(el.get("content"))
+    return None
+
+
+def _published(tree: lxml.html.HtmlElement, url: str | None, fallback: object) -> str | None:
+    """Explicit publication markup first, then the URL, then trafilatura's guess."""
+    found = iso_date(_meta_content(tree, _DATE_META))
+    if not found:
+        for el in tree.iter("time"):
+            found = iso_date(el.get("datetime")) or iso_date(collapse(el.text_content()))
+            if found:
+                break
+    if not found:
+        for script in tree.iter("script"):
+            match = _JSONLD_DATE.search(script.text or "")
+            found = iso_date(match.group(1)) if match else None
+            if found:
+                break
+    return found or date_from_url(url) or iso_date(fallback)
+
+
+def _similar(a: str, b: str) -> bool:
+    return difflib.SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= 0.75
+
+
+def _choose_title(meta_title: str | None, blocks: list[tuple[str, str]]) -> str:
+    """The page's own heading when it opens the text (kept as written), else the metadata title."""
+    if blocks:
+        tag, first = blocks[0]
+        if meta_title and (first == meta_title or (tag == "head" and _similar(first, meta_title))):
+            blocks.pop(0)
+            return first
+        if not meta_title and (tag == "head" or len(first) <= 200):
+            blocks.pop(0)
+            return first
+    if meta_title:
+        return meta_title
+    if blocks:
+        return blocks[0][1][:100].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+def parse_html(text: str, *, source: str, sha256: str, url: str | None = None) -> Article:
+    """Build an ``Article`` from a decoded HTML page; ``url`` is where it was fetched from."""
+    tree = parse_tree(text)
+    info = extract_metadata(copy.deepcopy(tree), default_url=url, extensive=False)
+    date = _published(tree, info.url or url, info.date)
+    photo_story = _is_photo_story(tree)
+    work = copy.deepcopy(tree)
+    prepare(work, photo_story=photo_story)
+    doc = trafilatura.bare_extraction(
+        work,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        with_metadata=False,
+    )
+    body = getattr(doc, "body", None)
+    blocks = list(_xml_blocks(body)) if body is not None else []
+    if sum(len(t) for _, t in blocks) < _MIN_EXTRACTED:
+        # trafilatura is unreliable on very short pages: take their plain blocks instead.
+        blocks = _fallback_blocks(work) or blocks
+    if photo_story:
+        blocks = [(tag, collapse(_CREDIT.sub("", t))) for tag, t in blocks]
+        blocks = [(tag, t) for tag, t in blocks if t and t != "."]
+    if not blocks:
+        raise InputError(f"no article text found in {source}")
+    meta_title = clip(info.title, 1000)
+    title = _choose_title(meta_title, blocks)
+    paragraphs = [t for _, t in blocks]
+    if paragraphs and paragraphs[0].casefold() == title.casefold():
+        paragraphs.pop(0)
+    if not title:
+        raise InputError(f"no article text found in {source}")
+    meta = Metadata(
+        author=clip(info.author),
+        date=date,
+        site_name=clip(info.sitename),
+        url=url or clip(info.url, 2000),
+        image=clip(info.image, 2000),
+    )
+    return Article(
+        title=title,
+        paragraphs=tuple(paragraphs),
+        source=source,
+        source_sha256=sha256,
+        meta=meta,
+    )

@@ -1,0 +1,71 @@
+"""Small helpers shared by the readers: dates to ISO, whitespace, titles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+
+_WS = re.compile(r"\s+")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_YMD_SLASH = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})")
+_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
+# Paths such as /2024/07/02/ or an id that starts with the date, as in -20221224100422289.htm.
+_URL_PATH_DATE = re.compile(r"/(20\d{2})/(\d{2})/(\d{2})(?:/|$)")
+_URL_ID_DATE = re.compile(r"[-_/](20\d{2})(\d{2})(\d{2})\d{4,}(?:\.\w+)?$")
+
+
+def collapse(text: str) -> str:
+    """Runs of whitespace (including line breaks of reflowed markup) become one space."""
+    return _WS.sub(" ", text).strip()
+
+
+def _valid(year: str, month: str, day: str) -> str | None:
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def iso_date(value: object) -> str | None:
+    """``YYYY-MM-DD`` from a date, a datetime, or a string in ISO, RFC 2822 or D/M/Y form."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()[:200]
+    for pattern in (_ISO, _YMD_SLASH):
+        match = pattern.search(text)
+        if match:
+            return _valid(*match.groups())
+    try:
+        return email.utils.parsedate_to_datetime(text).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    match = _DMY.search(text)
+    if match:
+        day, month, year = match.groups()
+        return _valid(year, month, day)
+    return None
+
+
+def date_from_url(url: str | None) -> str | None:
+    """The publication date many news sites write into their article URLs."""
+    if not url:
+        return None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    for pattern in (_URL_PATH_DATE, _URL_ID_DATE):
+        match = pattern.search(path)
+        if match:
+            return _valid(*match.groups())
+    return None
+
+
+def clip(value: object, limit: int = 500) -> str | None:
+    """A metadata value as a single-line string of sane length, or None."""
+    if value is None or isinstance(value, (dict, list, tuple, set, bool)):
+        return None
+    text = collapse(str(value))
+    return text[:limit] or None

@@ -1,0 +1,212 @@
+"""The one module that orders the stages: read, clean, normalize, split, speak, assemble, tag."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from . import __version__
+from .audio import render_episode
+from .cache import SegmentCache
+from .config import Settings
+from .engines import create_engine, resolve_engine
+from .engines.base import Engine
+from .errors import InputError
+from .fsutil import atomic_path
+from .inputs import read_article
+from .models import Article, Episode, Removal, Script
+from .progress import Reporter, SilentReporter
+from .publish import write_player
+from .script import build_script, script_paragraphs, sentence_segments
+from .sidecars import episode_document, write_sidecars
+from .slug import slugify
+from .synth import synthesize_chunks
+from .tags import TagData, write_tags
+from .text.clean import clean_article
+from .text.lexicon import load_lexicon
+from .text.normalize import Normalizer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article read, cleaned and turned into the script an engine will speak."""
+
+    article: Article
+    removed: tuple[Removal, ...]
+    script: Script
+
+
+def make_normalizer(settings: Settings) -> Normalizer:
+    lexicon = load_lexicon(settings.lexicon) if settings.lexicon else None
+    return Normalizer(lexicon)
+
+
+def read_and_clean(
+    source: str, settings: Settings, stdin: BinaryIO | None = None
+) -> tuple[Article, tuple[Removal, ...]]:
+    """Read ``source`` and drop what a listener must never hear."""
+    raw = read_article(source, max_chars=settings.max_input_chars, stdin=stdin)
+    result = clean_article(raw, settings.disabled_rules)
+    if not result.article.title.strip():
+        raise InputError(f"{source}: no title found")
+    if not any(p.strip() for p in result.article.paragraphs):
+        raise InputError(f"{source}: no article text left after cleaning")
+    return result.article, result.removed
+
+
+def prepare(
+    source: str,
+    settings: Settings,
+    max_chars: int,
+    normalizer: Normalizer | None = None,
+    stdin: BinaryIO | None = None,
+) -> Prepared:
+    article, removed = read_and_clean(source, settings, stdin)
+    normalizer = normalizer or make_normalizer(settings)
+    return Prepared(article, removed, build_script(article, normalizer.normalize, max_chars))
+
+
+def output_fingerprint(article: Article, settings: Settings, engine: Engine) -> str:
+    """What decides an episode's content; an unchanged fingerprint means up to date."""
+    relevant = {
+        "version": __version__,
+        "source": article.source_sha256,
+        "engine": engine.name,
+        "voice": engine.voice_id,
+        "settings": dataclasses.asdict(
+            dataclasses.replace(
+                settings, out_dir="", jobs=None, cache_dir=None, use_cache=True, quiet=False
+            )
+        ),
+    }
+    blob = json.dumps(relevant, sort_keys=True, default=sorted)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def is_up_to_date(json_path: Path, mp3_path: Path, fingerprint: str) -> bool:
+    if not mp3_path.is_file():
+        return False
+    try:
+        document = json.loads(json_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(document, dict) and document.get("fingerprint") == fingerprint
+
+
+class Producer:
+    """Makes episodes one after another with one engine, normalizer and cache."""
+
+    def __init__(
+        self, settings: Settings, reporter: Reporter | None = None, engine: Engine | None = None
+    ) -> None:
+        self.settings = settings
+        self.reporter = reporter or SilentReporter()
+        self.engine = engine or self._pick_engine()
+        self.normalizer = make_normalizer(settings)
+        self.cache = SegmentCache(settings.resolved_cache_dir()) if settings.use_cache else None
+
+    def _pick_engine(self) -> Engine:
+        if self.settings.engine == "auto":
+            return resolve_engine(self.settings, self.reporter.note)
+        return create_engine(self.settings.engine, self.settings)
+
+    def produce(
+        self, source: str, *, force: bool = True, stdin: BinaryIO | None = None
+    ) -> Episode | None:
+        """Make one episode; None when it was already up to date and ``force`` is off."""
+        settings = self.settings
+        prepared = prepare(source, settings, self.engine.max_chars, self.normalizer, stdin)
+        article, script = prepared.article, prepared.script
+        out_dir = Path(settings.out_dir)
+        slug = slugify(article.title)
+        mp3_path, json_path, vtt_path = (out_dir / f"{slug}{ext}" for ext in (".mp3", ".json", ".vtt"))
+        fingerprint = output_fingerprint(article, settings, self.engine)
+        if not force and is_up_to_date(json_path, mp3_path, fingerprint):
+            self.reporter.note(f"up to date, skipped: {mp3_path}")
+            return None
+
+        self.reporter.start_article(slug, len(script.chunks))
+        try:
+            clips, _stats = synthesize_chunks(
+                self.engine,
+                [chunk.text for chunk in script.chunks],
+                speed=settings.speed,
+                jobs=settings.jobs,
+                cache=self.cache,
+                on_done=self.reporter.advance,
+            )
+            date = settings.tags.date or article.meta.date or dt.date.today().isoformat()
+            summary = article.paragraphs[0]
+            with atomic_path(mp3_path) as tmp_mp3:
+                rendered = render_episode(clips, script.chunks, settings, tmp_mp3, self.reporter.stage)
+                self.reporter.stage("tagging")
+                write_tags(tmp_mp3, self._tag_data(article, script, date, summary))
+                segments = sentence_segments(script, rendered.chunk_times)
+                document = episode_document(
+                    title=article.title,
+                    audio_file=mp3_path.name,
+                    duration=rendered.duration,
+                    paragraphs=[article.title, *article.paragraphs],
+                    segments=segments,
+                    engine=self.engine.name,
+                    date=date,
+                    summary=summary,
+                    artist=settings.tags.artist or article.meta.author,
+                    album=settings.tags.album,
+                )
+                document.update(
+                    source=article.source, source_sha256=article.source_sha256,
+                    fingerprint=fingerprint,
+                )
+                write_sidecars(json_path, vtt_path, document, segments)
+            if settings.player:
+                write_player(out_dir, json_path)
+        finally:
+            self.reporter.finish_article()
+        return Episode(
+            title=article.title,
+            slug=slug,
+            mp3_path=str(mp3_path),
+            json_path=str(json_path),
+            vtt_path=str(vtt_path),
+            duration=rendered.duration,
+            segments=segments,
+            engine=self.engine.name,
+            loudness_lufs=rendered.loudness_lufs,
+            true_peak_dbtp=rendered.true_peak_dbtp,
+        )
+
+    def _tag_data(self, article: Article, script: Script, date: str, summary: str) -> TagData:
+        tags = self.settings.tags
+        return TagData(
+            title=article.title,
+            artist=tags.artist or article.meta.author or article.meta.site_name,
+            album=tags.album,
+            date=date,
+            summary=summary,
+            transcript="\n\n".join(script_paragraphs(script)),
+            engine=self.engine.name,
+            source_sha256=article.source_sha256,
+            cover=Path(tags.cover) if tags.cover else None,
+        )
+
+
+def produce(source: str, out_dir: str = "output", **options: object) -> Episode:
+    """Make one episode from ``source`` (path, URL or ``-``) into ``out_dir``.
+
+    ``options`` are ``Settings`` fields, e.g. ``engine="espeak"``, ``speed=1.2``.
+    """
+    from .config import settings_from_dict
+
+    settings = settings_from_dict({**options, "out_dir": out_dir})
+    episode = Producer(settings).produce(source)
+    assert episode is not None  # force=True always produces
+    return episode

@@ -1,0 +1,252 @@
+"""Parallel, cached, retrying synthesis of a script's chunks.
+
+Each distinct text is looked up in the segment cache and, on a miss, sent to the
+engine once, by a bounded thread pool. The calling thread schedules: it submits
+requests while the adaptive limit allows, sleeps out backoffs itself (workers never
+sleep, so nothing queued has to be waited for when a fatal error cancels the run),
+and gives up with one clear ``EngineError`` line when tries or time run out.
+
+Speed is applied to the assembled audio, not by engines, so a clip does not depend
+on it and the cache key uses speed 1.0: changing ``--speed`` re-synthesizes nothing.
+An engine that does apply speed itself says so with ``applies_speed = True``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+from .cache import SegmentCache
+from .engines.base import Engine
+from .errors import ConfigError, EngineError, OutputError, TransientEngineError
+from .models import Clip
+from .retry import (
+    DEFAULT_BASE_DELAY,
+    DEFAULT_MAX_DELAY,
+    DEFAULT_UNREACHED_DEADLINE,
+    AimdLimiter,
+    Backoff,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SynthStats:
+    """What one ``synthesize_chunks`` call did."""
+
+    requested: int
+    """Engine calls made, failed tries included; 0 on a fully warm cache."""
+    cached: int
+    """Distinct texts served from the cache."""
+    retried: int
+    """Failed tries that were tried again."""
+    seconds: float
+    """Wall time of the whole call."""
+
+
+def synthesize_chunks(
+    engine: Engine,
+    texts: Sequence[str],
+    *,
+    speed: float,
+    jobs: int | None,
+    cache: SegmentCache | None,
+    on_done: Callable[[int], None] | None = None,
+    deadline_s: float = 600.0,
+    max_tries: int = 6,
+    base_delay: float = DEFAULT_BASE_DELAY,
+    max_delay: float = DEFAULT_MAX_DELAY,
+    unreached_deadline_s: float = DEFAULT_UNREACHED_DEADLINE,
+    rng: random.Random | None = None,
+) -> tuple[list[Clip], SynthStats]:
+    """One clip per text, in input order.
+
+    ``jobs`` bounds requests in flight (None: ``engine.default_jobs``); the bound is
+    halved when the engine reports a transient failure and regrows on successes.
+    ``on_done(n)`` is called from the calling thread each time ``n`` more input
+    texts have their clip. Until one request of the run succeeds, the time allowed
+    is ``unreached_deadline_s`` instead of ``deadline_s``, so an unreachable
+    service fails fast.
+    """
+    started = time.monotonic()
+    workers = engine.default_jobs if jobs is None else jobs
+    if workers < 1:
+        raise ConfigError(f"jobs must be at least 1, not {workers}")
+    if max_tries < 1:
+        raise ConfigError(f"max_tries must be at least 1, not {max_tries}")
+
+    positions: dict[str, list[int]] = {}
+    for index, text in enumerate(texts):
+        positions.setdefault(text, []).append(index)
+    results: list[Clip | None] = [None] * len(texts)
+    key_speed = speed if getattr(engine, "applies_speed", False) else 1.0
+    voice = engine.voice_id
+    keys = {text: SegmentCache.key(engine.name, voice, key_speed, text) for text in positions}
+    cache_broken = False
+
+    def deliver(text: str, clip: Clip, fresh: bool) -> None:
+        nonlocal cache_broken
+        for index in positions[text]:
+            results[index] = clip
+        if fresh and cache is not None and not cache_broken:
+            try:
+                cache.put(keys[text], clip)
+            except OutputError as e:
+                cache_broken = True
+                log.warning("segment cache disabled for this run: %s", e)
+        if on_done is not None:
+            on_done(len(positions[text]))
+
+    missing: list[str] = []
+    for text in positions:
+        clip = cache.get(keys[text]) if cache is not None else None
+        if clip is None:
+            missing.append(text)
+        else:
+            deliver(text, clip, fresh=False)
+
+    scheduler = _Scheduler(
+        engine,
+        workers=workers,
+        max_tries=max_tries,
+        deadline_s=deadline_s,
+        unreached_deadline_s=unreached_deadline_s,
+        backoff=Backoff(base_delay, max_delay, rng or random.Random()),
+    )
+    if missing:
+        scheduler.run(missing, lambda text, clip: deliver(text, clip, fresh=True))
+
+    clips = [clip for clip in results if clip is not None]
+    if len(clips) != len(texts):
+        raise EngineError(f"{engine.name}: {len(texts) - len(clips)} chunk(s) got no audio")
+    stats = SynthStats(
+        requested=scheduler.requested,
+        cached=len(positions) - len(missing),
+        retried=scheduler.retried,
+        seconds=time.monotonic() - started,
+    )
+    log.debug("synthesis: %s", stats)
+    return clips, stats
+
+
+class _Scheduler:
+    """Runs the requests for one list of distinct texts; lives for one call."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        workers: int,
+        max_tries: int,
+        deadline_s: float,
+        unreached_deadline_s: float,
+        backoff: Backoff,
+    ) -> None:
+        self.engine = engine
+        self.workers = workers
+        self.max_tries = max_tries
+        self.deadline_s = deadline_s
+        self.unreached_deadline_s = min(deadline_s, unreached_deadline_s)
+        self.backoff = backoff
+        self.limiter = AimdLimiter(workers)
+        self.requested = 0
+        self.retried = 0
+        self.succeeded = False
+        self.last_error = ""
+
+    def run(self, texts: list[str], deliver: Callable[[str, Clip], None]) -> None:
+        start = time.monotonic()
+        ready = list(range(len(texts)))  # a heap: earliest chunk first, retries included
+        delayed: list[tuple[float, int]] = []
+        running: dict[Future[Clip], tuple[int, float]] = {}
+        failures = [0] * len(texts)
+        pool = ThreadPoolExecutor(self.workers, thread_name_prefix=f"synth-{self.engine.name}")
+        try:
+            while ready or delayed or running:
+                now = time.monotonic()
+                while delayed and delayed[0][0] <= now:
+                    heapq.heappush(ready, heapq.heappop(delayed)[1])
+                deadline = self._deadline(start)
+                if now >= deadline:
+                    raise self._timed_out(now - start, len(running) + len(ready) + len(delayed))
+                while ready and len(running) < self.limiter.allowed:
+                    index = heapq.heappop(ready)
+                    running[pool.submit(self.engine.synthesize, texts[index])] = (index, now)
+                    self.requested += 1
+
+                wake = deadline
+                if delayed:
+                    wake = min(wake, delayed[0][0])
+                if not running:
+                    time.sleep(max(0.0, wake - now))
+                    continue
+                done, _ = wait(running, timeout=max(0.0, wake - now), return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: running[f][0]):
+                    index, sent = running.pop(future)
+                    try:
+                        clip = future.result()
+                    except TransientEngineError as e:
+                        retry_at = self._after_failure(e, failures, index, sent, start)
+                        heapq.heappush(delayed, (retry_at, index))
+                        continue
+                    self.succeeded = True
+                    self.limiter.on_success()
+                    deliver(texts[index], clip)
+        finally:
+            # Requests already running finish on their own; nothing queued is started.
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _deadline(self, start: float) -> float:
+        return start + (self.deadline_s if self.succeeded else self.unreached_deadline_s)
+
+    def _after_failure(
+        self,
+        error: TransientEngineError,
+        failures: list[int],
+        index: int,
+        sent: float,
+        start: float,
+    ) -> float:
+        """Count a failed try; return when to try again, or raise when that is pointless."""
+        now = time.monotonic()
+        failures[index] += 1
+        tries = failures[index]
+        self.last_error = _one_line(error)
+        name, last = self.engine.name, self.last_error
+        if tries >= self.max_tries:
+            raise EngineError(f"{name}: gave up after {_tries(tries)}: {last}") from error
+        deadline = self._deadline(start)
+        if error.retry_after is not None and now + error.retry_after >= deadline:
+            raise EngineError(
+                f"{name}: asked to wait {error.retry_after:.0f} s, past the deadline: {last}"
+            ) from error
+        retry_at = now + self.backoff.delay(tries, error.retry_after)
+        if retry_at >= deadline:
+            raise EngineError(
+                f"{name}: gave up after {_tries(tries)} in {now - start:.0f} s: {last}"
+            ) from error
+        self.limiter.on_rejection(sent, now)
+        self.retried += 1
+        log.debug("%s: retry %d in %.2f s: %s", name, tries, retry_at - now, self.last_error)
+        return retry_at
+
+    def _timed_out(self, elapsed: float, left: int) -> EngineError:
+        detail = f": {self.last_error}" if self.last_error else ""
+        return EngineError(
+            f"{self.engine.name}: gave up after {elapsed:.0f} s with {left} chunk(s) left{detail}"
+        )
+
+
+def _tries(n: int) -> str:
+    return "1 try" if n == 1 else f"{n} tries"
+
+
+def _one_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__

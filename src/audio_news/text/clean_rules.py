@@ -1,0 +1,287 @@
+"""Cleaning rules that work inside one paragraph at a time, and the pieces all rules share.
+
+Each function here takes a paragraph and returns ``(new_text, removed_pieces)``; an empty
+``new_text`` drops the paragraph. ``per_paragraph`` turns one into a rule over a whole draft.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+UPPER = "".join(
+    c for c in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]) if c.isupper()
+)
+"""Latin capitals, Vietnamese ones included, for use inside regex character classes."""
+LOWER = "".join(
+    c for c in map(chr, [*range(0x61, 0x250), *range(0x1E00, 0x1F00)]) if c.islower()
+)
+"""Latin small letters, Vietnamese ones included."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An article's text while it is being cleaned."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+Edit = tuple[Draft, list[str]]
+"""A rule's answer: the new draft and the pieces of text it removed, in order."""
+TextFix = Callable[[str], tuple[str, list[str]]]
+"""A fix to one paragraph: the new text (empty drops it) and the pieces removed."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named cleaning step over the whole draft."""
+
+    name: str
+    apply: Callable[[Draft], Edit]
+
+
+def per_paragraph(fix: TextFix, *, title: bool = False) -> Callable[[Draft], Edit]:
+    """Apply ``fix`` to every paragraph (and to the title when ``title``)."""
+
+    def apply(draft: Draft) -> Edit:
+        removed: list[str] = []
+        new_title = draft.title
+        if title:
+            new_title, pieces = fix(draft.title)
+            removed.extend(pieces)
+        kept: list[str] = []
+        for paragraph in draft.paragraphs:
+            text, pieces = fix(paragraph)
+            removed.extend(pieces)
+            if text.strip():
+                kept.append(text)
+        return Draft(new_title, tuple(kept)), removed
+
+    return apply
+
+
+@cache
+def phrases() -> dict[str, Any]:
+    """The phrase tables in ``data/clean_phrases.toml``, keyed by rule name."""
+    raw = resources.files("audio_news").joinpath("data/clean_phrases.toml").read_text(
+        encoding="utf-8"
+    )
+    return tomllib.loads(raw)
+
+
+def alternation(words: list[str]) -> str:
+    """A regex group matching any of ``words`` literally, longest first."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+def key(text: str) -> str:
+    """Text reduced to its lower-case letters and digits, for comparing paragraphs."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def nfc(text: str) -> tuple[str, list[str]]:
+    return unicodedata.normalize("NFC", text), []
+
+
+def invisible_chars(text: str) -> tuple[str, list[str]]:
+    """Zero-width, format and control characters (newlines and tabs are spaces)."""
+    gone = [
+        c
+        for c in text
+        if unicodedata.category(c) in ("Cf", "Cc", "Co", "Cs") and not c.isspace()
+    ]
+    if not gone:
+        return text, []
+    kept = "".join(c for c in text if c not in gone)
+    return kept, [" ".join(sorted({f"U+{ord(c):04X}" for c in gone}))]
+
+
+def spaces(text: str) -> tuple[str, list[str]]:
+    """Non-breaking and other Unicode spaces become one ASCII space; ends are stripped."""
+    return " ".join(text.split()), []
+
+
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\U000e0020-\U000e007f]+"
+)
+
+
+def emoji(text: str) -> tuple[str, list[str]]:
+    found = _EMOJI.findall(text)
+    if not found:
+        return text, []
+    return " ".join(_EMOJI.sub(" ", text).split()), found
+
+
+_TITLE_TAG = re.compile(r"^\[[^\[\]]{1,80}\]\s*(?=\S)")
+
+
+def title_tag(draft: Draft) -> Edit:
+    """A scraper's ``[keyword]`` tag before the title."""
+    match = _TITLE_TAG.match(draft.title)
+    if match is None:
+        return draft, []
+    return Draft(draft.title[match.end() :], draft.paragraphs), [match.group().strip()]
+
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+_AUTOLINK = re.compile(r"<(?:https?|mailto):[^>\s]+>")
+
+
+def markdown_image(text: str) -> tuple[str, list[str]]:
+    found = _MD_IMAGE.findall(text)
+    return (" ".join(_MD_IMAGE.sub(" ", text).split()), found) if found else (text, [])
+
+
+def markdown_link(text: str) -> tuple[str, list[str]]:
+    """Links keep their text and lose their address; bare autolinks go."""
+    removed = [m.group(2) for m in _MD_LINK.finditer(text)]
+    removed += _AUTOLINK.findall(text)
+    if not removed:
+        return text, []
+    text = _AUTOLINK.sub(" ", _MD_LINK.sub(r"\1", text))
+    return " ".join(text.split()), removed
+
+
+_HEADING = re.compile(r"^#{1,6}\s+|\s+#+$")
+_QUOTE_OR_BULLET = re.compile(r"^(?:>(?!>)|[-*+](?=\s))\s*")
+_RULE_LINE = re.compile(r"^([-*_])(?:\s*\1){2,}$")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def markdown_markers(text: str) -> tuple[str, list[str]]:
+    """Heading hashes, blockquote and bullet markers, horizontal rules, stray HTML tags."""
+    if _RULE_LINE.match(text):
+        return "", [text]
+    tags = _HTML_TAG.findall(text)
+    text = _HTML_TAG.sub(" ", text)
+    text = _QUOTE_OR_BULLET.sub("", _HEADING.sub("", text))
+    return " ".join(text.split()), tags
+
+
+_EMPHASIS = (
+    re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1"),
+    re.compile(r"(?<![\w*])(\*)(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?![\w*])"),
+    re.compile(r"(?<![\w_])(_)(?=[^\s_])([^_]+?)(?<=[^\s_])_(?![\w_])"),
+    re.compile(r"(`)([^`]+)`"),
+)
+
+
+def markdown_emphasis(text: str) -> tuple[str, list[str]]:
+    for pattern in _EMPHASIS:
+        text = pattern.sub(r"\2", text)
+    return text, []
+
+
+_CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}"
+_PLAYER_ONLY = re.compile(rf"^(?:{_CLOCK}(?:\s*/\s*{_CLOCK})?\s*)+$")
+_PLAYER_ANY = re.compile(rf"(?<![\d:]){_CLOCK}\s*/\s*{_CLOCK}(?![\d:])(?:\s+0:00(?!\S))?")
+
+
+def player(text: str) -> tuple[str, list[str]]:
+    """An audio player's clock: ``0:00 / 3:42``, a lone ``0:00``."""
+    if _PLAYER_ONLY.match(text):
+        return "", [text]
+    found = _PLAYER_ANY.findall(text)
+    return (" ".join(_PLAYER_ANY.sub(" ", text).split()), found) if found else (text, [])
+
+
+def newsletter(text: str) -> tuple[str, list[str]]:
+    """A newsletter promo: "Thư TinHãy nhận thư tin hàng ngày... Đăng ký"."""
+    table = phrases()["newsletter"]
+    if len(text) > 400 or not any(m.casefold() in text.casefold() for m in table["markers"]):
+        return text, []
+    ending = re.compile(alternation(table["calls"]) + r"\W*$", re.IGNORECASE)
+    return ("", [text]) if ending.search(text) else (text, [])
+
+
+_RELATED_START = re.compile(
+    r"^(?:>>+|»+|(?:Xem|Đọc) (?:thêm|tiếp|ngay)\s*(?::|>+)|Tin liên quan\s*:"
+    r"|Mời (?:quý )?(?:vị |bạn )?(?:độc giả )?(?:xem|đón đọc|theo dõi)\b)",
+    re.IGNORECASE,
+)
+_RELATED_END = re.compile(r"(?<=[.!?…\"”])\s+(?:Xem|Đọc) thêm\s*(?::|>+).{0,200}$", re.IGNORECASE)
+
+
+def related_link(text: str) -> tuple[str, list[str]]:
+    """A related-article link: ">> Chi tiết mức án...", "Xem thêm: ..."."""
+    if _RELATED_START.match(text) and len(text) <= 250:
+        return "", [text]
+    match = _RELATED_END.search(text)
+    if match is None:
+        return text, []
+    return text[: match.start()], [match.group().strip()]
+
+
+def _credit_words() -> str:
+    return alternation(phrases()["photo-credit"]["words"])
+
+
+@cache
+def credit_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Credits in parentheses anywhere, credits ending a paragraph, colon-less end credits."""
+    words = _credit_words()
+    bare = alternation(phrases()["photo-credit"]["bare"])
+    inside = re.compile(rf"\s*\((?:{words}\s*:\s*[^()]{{1,60}}|{bare})\)", re.IGNORECASE)
+    name = r"[^\s.!?:;()][^.!?:;()]{0,60}?"
+    trailing = re.compile(
+        rf"(?:\s*[-–—|]\s*|\s+|^)(?:\((?:{words})\s*:\s*{name}\)|(?:{words})\s*:\s*{name})"
+        rf"\.?\s*$|(?:\s*[-–—]\s*|\s+|^)\(?{bare}\)?\.?$"
+    )
+    capital = rf"[{UPPER}][{UPPER}{LOWER}]*"
+    no_colon = re.compile(rf"(?<=[.!?…])\s+(?:Ảnh|Video)\s+{capital}(?:\s+{capital}){{0,3}}\s*$")
+    return inside, trailing, no_colon
+
+
+def trailing_credit(text: str) -> re.Match[str] | None:
+    """Where a photo credit ends the paragraph, if one does."""
+    _, trailing, no_colon = credit_patterns()
+    match = trailing.search(text)
+    if match is not None and len(match.group().split()) <= 10:
+        return match
+    return no_colon.search(text)
+
+
+def photo_credit(text: str) -> tuple[str, list[str]]:
+    """Photo and video credits: "(Ảnh: Reuters)", "- Ảnh: NAM TRẦN", "... Ảnh Hồ Giáp"."""
+    inside, _, _ = credit_patterns()
+    removed = [m.strip() for m in inside.findall(text)]
+    text = inside.sub("", text)
+    match = trailing_credit(text)
+    if match is not None:
+        removed.append(match.group().strip(" -–—|"))
+        text = text[: match.start()]
+    return text.strip(), removed
+
+
+_CLOSING_MARK = re.compile(r"\s*(?:\.{1,3}|…)?\s*/\.\s*$")
+
+
+def closing_mark(text: str) -> tuple[str, list[str]]:
+    """The official-press end marks ``…/.``, ``../.`` and ``/.``: the sentence keeps a period."""
+    match = _CLOSING_MARK.search(text)
+    if match is None:
+        return text, []
+    return text[: match.start()] + ".", [match.group().strip()]
+
+
+_SPACE_BEFORE = re.compile(r"\s+([,.;:!?])(?=\s|$)")
+_ELLIPSIS_PERIOD = re.compile(r"(\.{3}|…)\s*\.(?=\s|$)")
+
+
+def space_before_punctuation(text: str) -> tuple[str, list[str]]:
+    """Stray spaces before punctuation ("phạt nguội ."), and an ellipsis followed by a period."""
+    return _ELLIPSIS_PERIOD.sub(r"\1", _SPACE_BEFORE.sub(r"\1", text)), []
+
+
+def punctuation_only(text: str) -> tuple[str, list[str]]:
+    """A paragraph with no letter or digit in it."""
+    return (text, []) if any(c.isalnum() for c in text) else ("", [text])

@@ -1,0 +1,208 @@
+"""Pronunciation lexicons: written form -> spoken form, from a TOML or CSV file.
+
+The newsroom's own lexicon (``--lexicon``) and the built-in abbreviation table share this
+format. CSV: a header ``written,spoken[,whole_word][,case_sensitive][,before_name]``.
+TOML: either a table ``[words]`` of ``"written" = "spoken"`` pairs, or ``[[entry]]`` tables
+with the keys ``written``, ``spoken`` and the optional flags. Flags default to
+``whole_word = true``, ``case_sensitive = true``, ``before_name = false``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ConfigError
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+"""Where the built-in tables (abbreviations.csv, units.csv) live."""
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)\S\Z")
+_TRUE = {"1", "true", "yes", "y", "có"}
+_FALSE = {"0", "false", "no", "n", "không"}
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    """One written form and how to say it."""
+
+    written: str
+    spoken: str
+    whole_word: bool = True
+    """Match only where the written form is not part of a longer word (digits may follow)."""
+    case_sensitive: bool = True
+    """When false, 'faros' and 'FAROS' also match 'Faros'."""
+    before_name: bool = False
+    """Expand only before a number or a capitalised name (Q.1, P.Cô Giang, not 'bà P.')."""
+
+
+def _boundary_pattern(entry: LexiconEntry) -> str:
+    body = re.escape(entry.written)
+    if entry.whole_word:
+        if entry.written[:1].isalnum():
+            body = r"(?<!\w)" + body
+        if entry.written[-1:].isalnum():
+            body += r"(?![^\W\d_])"
+    return body if entry.case_sensitive else f"(?i:{body})"
+
+
+@dataclass(frozen=True)
+class UserLexicon:
+    """An ordered set of entries compiled into one regular expression (longest form first)."""
+
+    entries: tuple[LexiconEntry, ...]
+    _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _exact: dict[str, LexiconEntry] = field(init=False, repr=False, compare=False)
+    _folded: dict[str, LexiconEntry] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        exact: dict[str, LexiconEntry] = {}
+        folded: dict[str, LexiconEntry] = {}
+        for entry in self.entries:
+            if entry.case_sensitive:
+                exact.setdefault(entry.written, entry)
+            else:
+                folded.setdefault(entry.written.casefold(), entry)
+        ordered = sorted(self.entries, key=lambda e: len(e.written), reverse=True)
+        pattern = "|".join(_boundary_pattern(e) for e in ordered)
+        object.__setattr__(self, "_pattern", re.compile(pattern) if ordered else None)
+        object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_folded", folded)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def _lookup(self, written: str) -> LexiconEntry | None:
+        return self._exact.get(written) or self._folded.get(written.casefold())
+
+    def _replace(self, match: re.Match[str]) -> str:
+        text = match.string
+        entry = self._lookup(match.group(0))
+        if entry is None:
+            return match.group(0)
+        after = text[match.end() : match.end() + 2]
+        if entry.before_name and not _starts_name(after):
+            return match.group(0)
+        spoken = entry.spoken
+        if after[:1].isalnum():
+            spoken += " "
+        if match.start() > 0 and text[match.start() - 1].isalnum():
+            spoken = " " + spoken
+        if entry.written.endswith(".") and not text[match.end() :].strip():
+            spoken += "."
+        if _SENTENCE_START.search(text, 0, match.start() + 1) and not spoken[:1].isspace():
+            spoken = spoken[:1].upper() + spoken[1:]
+        return spoken
+
+    def apply(self, text: str) -> str:
+        """Replace every written form in ``text`` with its spoken form."""
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(self._replace, text)
+
+    def written_forms(self) -> list[str]:
+        """Every written form, in file order."""
+        return [entry.written for entry in self.entries]
+
+
+def _starts_name(after: str) -> bool:
+    first = after[:1]
+    if first == " ":
+        first = after[1:2]
+        return first.isdigit()
+    return first.isdigit() or first.isupper()
+
+
+def _flag(value: object, default: bool, name: str, where: str) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"{where}: {name} must be true or false, not {value!r}")
+
+
+def _entry(row: Mapping[str, object], where: str) -> LexiconEntry:
+    written = str(row.get("written") or "").strip()
+    spoken = str(row.get("spoken") or "").strip()
+    if not written or not spoken:
+        raise ConfigError(f"{where}: each entry needs a non-empty 'written' and 'spoken'")
+    return LexiconEntry(
+        written=written,
+        spoken=spoken,
+        whole_word=_flag(row.get("whole_word"), True, "whole_word", where),
+        case_sensitive=_flag(row.get("case_sensitive"), True, "case_sensitive", where),
+        before_name=_flag(row.get("before_name"), False, "before_name", where),
+    )
+
+
+def parse_csv(text: str, source: str = "<csv>") -> UserLexicon:
+    """Entries from CSV text with a ``written,spoken,...`` header; '#' lines are comments."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    reader = csv.DictReader(io.StringIO("\n".join(lines)), skipinitialspace=True)
+    if reader.fieldnames is None or not {"written", "spoken"} <= set(reader.fieldnames):
+        raise ConfigError(f"{source}: the CSV header must name 'written' and 'spoken' columns")
+    entries = [
+        _entry({k: v for k, v in row.items() if k is not None and v is not None},
+               f"{source} row {number}")
+        for number, row in enumerate(reader, start=2)
+    ]
+    return UserLexicon(tuple(entries))
+
+
+def parse_toml(text: str, source: str = "<toml>") -> UserLexicon:
+    """Entries from TOML text: a ``[words]`` table and/or ``[[entry]]`` tables."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{source}: not valid TOML ({e})") from e
+    entries: list[LexiconEntry] = []
+    words = data.get("words", {})
+    if not isinstance(words, dict):
+        raise ConfigError(f"{source}: [words] must be a table of \"written\" = \"spoken\"")
+    entries.extend(_entry({"written": k, "spoken": v}, f"{source} [words] {k!r}")
+                   for k, v in words.items())
+    tables = data.get("entry", [])
+    if not isinstance(tables, list):
+        raise ConfigError(f"{source}: entries must be written as [[entry]] tables")
+    for number, table in enumerate(tables, start=1):
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: [[entry]] number {number} is not a table")
+        entries.append(_entry(table, f"{source} [[entry]] number {number}"))
+    if not entries:
+        raise ConfigError(f"{source}: no [words] or [[entry]] found")
+    return UserLexicon(tuple(entries))
+
+
+def load_lexicon(path: str | Path) -> UserLexicon:
+    """Read a user lexicon from a ``.toml`` or ``.csv`` file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"cannot read lexicon {path}: {e}") from e
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        return parse_toml(text, str(path))
+    if suffix == ".csv":
+        return parse_csv(text, str(path))
+    raise ConfigError(f"lexicon {path}: use a .toml or .csv file")
+
+
+def read_data(name: str) -> str:
+    """The text of a built-in table in ``DATA_DIR``."""
+    return (DATA_DIR / name).read_text(encoding="utf-8")
+
+
+def merge(lexicons: Iterable[UserLexicon]) -> UserLexicon:
+    """One lexicon holding every entry, earlier lexicons first."""
+    return UserLexicon(tuple(entry for lexicon in lexicons for entry in lexicon.entries))

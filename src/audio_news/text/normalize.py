@@ -1,0 +1,170 @@
+"""Turn one written sentence into plain Vietnamese words a speech engine reads well.
+
+Normalization is the explicit, ordered list ``DEFAULT_RULES`` of small ``str -> str`` rules;
+a caller may pass its own list. A user lexicon, when given, runs before every built-in rule,
+so its readings win. Punctuation is kept for the splitter and the pauses; no ASCII digit is
+left in the output.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from .dates import (
+    read_day_months,
+    read_fractions,
+    read_full_dates,
+    read_month_names,
+    read_months_with_year,
+    read_times,
+)
+from .lexicon import UserLexicon, parse_csv, read_data
+from .numbers import read_digits, read_number, read_ordinal
+from .roman import read_roman_numerals
+from .symbols import (
+    expand_currency_signs,
+    expand_units,
+    read_codes,
+    read_plates,
+    read_symbols,
+    spell_acronyms,
+)
+
+Rule = Callable[[str], str]
+
+_NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+
+
+@lru_cache(maxsize=1)
+def builtin_abbreviations() -> UserLexicon:
+    """The table in ``data/abbreviations.csv``."""
+    return parse_csv(read_data("abbreviations.csv"), "abbreviations.csv")
+
+
+def unicode_nfc(text: str) -> str:
+    """Compose accents (NFC) and turn unusual spaces into plain ones."""
+    text = unicodedata.normalize("NFC", text)
+    return text.translate({0xA0: " ", 0x2009: " ", 0x202F: " ", 0x200B: None, 0xFEFF: None})
+
+
+def expand_abbreviations(text: str) -> str:
+    """UBND -> ủy ban nhân dân; TP.HCM -> Thành phố Hồ Chí Minh; Q.1 -> quận 1."""
+    return builtin_abbreviations().apply(text)
+
+
+_ORDINAL = re.compile(r"(?i)\b(thứ|hạng)\s+(\d{1,2})(?![\d]|[.,]\d)")
+
+
+def read_ordinals(text: str) -> str:
+    """thứ 2 -> thứ hai; thứ 4 -> thứ tư; lần thứ 9 -> lần thứ chín; hạng 1 -> hạng nhất."""
+    return _ORDINAL.sub(lambda m: f"{m.group(1)} {read_ordinal(int(m.group(2)))}", text)
+
+
+_SCORE_WORDS = (
+    r"tỷ số|tỉ số|thắng|thua|hòa|hoà|dẫn|dẫn trước|chiến thắng|đại thắng|chung cuộc|"
+    r"thất bại|cách biệt|kết quả|gỡ hòa|thắng đậm|thua đậm|đánh bại|vùi dập|hạ"
+)
+_SCORE = re.compile(
+    r"(?i:\b(" + _SCORE_WORDS + r"))((?:\s+(?:[A-ZĐ][\w]*|đậm|trước|với))*)"
+    r"\s+(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\w]|[.,/-]\d)"
+)
+_SCORE_BETWEEN_NAMES = re.compile(
+    r"(?<=[^\W\d_])(\s+)(\d{1,2})\s*[-–]\s*(\d{1,2})(?=\s+[A-ZĐ])"
+)
+
+
+def read_scores(text: str) -> str:
+    """tỷ số 2-1 -> tỷ số hai một; thắng Lào 6-0; Panama 2 - 1 Bolivia (names both sides)."""
+    def after_word(m: re.Match[str]) -> str:
+        home, away = read_number(m.group(3)), read_number(m.group(4))
+        return f"{m.group(1)}{m.group(2)} {home} {away}"
+
+    def between_names(m: re.Match[str]) -> str:
+        before = m.string[: m.start()].rsplit(None, 1)[-1:]
+        if not before or not before[0][:1].isupper():
+            return m.group(0)
+        return f"{m.group(1)}{read_number(m.group(2))} {read_number(m.group(3))}"
+
+    text = _SCORE.sub(after_word, text)
+    return _SCORE_BETWEEN_NAMES.sub(between_names, text)
+
+
+_RANGE = re.compile(r"(?<![\w.,/-])(" + _NUMBER + r")\s*[-–—]\s*(" + _NUMBER + r")(?![\w]|[.,/]\d)")
+
+
+def read_ranges(text: str) -> str:
+    """2020 – 2025 -> ... đến ...; 24-26 năm; 20-25 phần trăm; từ 4 - 6 triệu."""
+    return _RANGE.sub(lambda m: f"{read_number(m.group(1))} đến {read_number(m.group(2))}", text)
+
+
+_NUMBER_TOKEN = re.compile(r"(?<![\d])(?:" + _NUMBER + r"|\d+(?:\.\d+)+)(?![\d])")
+
+
+def read_numbers(text: str) -> str:
+    """34.118 -> ba mươi tư nghìn một trăm mười tám; 32,4 -> ba mươi hai phẩy bốn; 03 -> ba."""
+    return _NUMBER_TOKEN.sub(lambda m: read_number(m.group(0)), text)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def read_leftover_digits(text: str) -> str:
+    """Safety net: any digit still present is read one by one."""
+    return _DIGITS.sub(lambda m: f" {read_digits(m.group(0))} ", text)
+
+
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+def tidy_spaces(text: str) -> str:
+    """Collapse runs of spaces left by the rules; trim the ends."""
+    return _SPACES.sub(" ", text).strip()
+
+
+DEFAULT_RULES: tuple[Rule, ...] = (
+    unicode_nfc,
+    read_months_with_year,
+    read_roman_numerals,
+    read_full_dates,
+    read_times,
+    read_day_months,
+    read_month_names,
+    read_ordinals,
+    read_scores,
+    expand_abbreviations,
+    expand_currency_signs,
+    expand_units,
+    read_plates,
+    read_codes,
+    read_ranges,
+    read_fractions,
+    read_numbers,
+    read_leftover_digits,
+    read_symbols,
+    spell_acronyms,
+    tidy_spaces,
+)
+"""The order matters: dates before ranges (10-10-2024), units before codes (50cm),
+abbreviations before acronym spelling (UBND), everything before the digit safety net."""
+
+
+class Normalizer:
+    """Applies the rules in order; pure and thread-safe (no state changes after init)."""
+
+    def __init__(
+        self, lexicon: UserLexicon | None = None, rules: Sequence[Rule] = DEFAULT_RULES
+    ) -> None:
+        chain = list(rules)
+        if lexicon is not None and len(lexicon):
+            chain.insert(1 if chain and chain[0] is unicode_nfc else 0, lexicon.apply)
+        self.rules: tuple[Rule, ...] = tuple(chain)
+        """The rules this normalizer applies, in order."""
+
+    def normalize(self, sentence: str) -> str:
+        """Return ``sentence`` as words to be spoken."""
+        for rule in self.rules:
+            sentence = rule(sentence)
+        return sentence

@@ -1,0 +1,160 @@
+"""The espeak engine for real, and the engine registry."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from array import array
+from pathlib import Path
+
+import pytest
+
+from audio_news.config import Settings
+from audio_news.engines import (
+    ENGINE_NAMES,
+    create_engine,
+    engine_infos,
+    resolve_engine,
+)
+from audio_news.engines import espeak as espeak_module
+from audio_news.engines.espeak import EspeakEngine
+from audio_news.errors import ConfigError, EngineError, EngineUnavailable
+from audio_news.models import Clip
+from gtts_standin import closed_port
+
+SEED = Path(__file__).parent / "data" / "baobackan_2023-12-28_hoi-nghi-to-chuc-xay-dung-dang.txt"
+SHORT = "Hà Nội là thủ đô của Việt Nam."
+LONG = (
+    "Hội nghị toàn quốc tổng kết công tác tổ chức xây dựng Đảng năm 2023 và triển khai "
+    "nhiệm vụ năm 2024 được tổ chức theo hình thức trực tiếp kết hợp trực tuyến."
+)
+
+
+def seconds(clip: Clip) -> float:
+    return len(clip.data) / 2 / clip.sample_rate
+
+
+def rms(clip: Clip) -> float:
+    samples = array("h", clip.data)
+    return math.sqrt(sum(s * s for s in samples) / len(samples))
+
+
+@pytest.fixture(scope="module")
+def espeak() -> EspeakEngine:
+    return EspeakEngine()
+
+
+def test_espeak_speaks_vietnamese_as_pcm(espeak: EspeakEngine) -> None:
+    clip = espeak.synthesize(SHORT)
+    assert clip.codec == "pcm_s16le"
+    assert clip.sample_rate == 22_050
+    assert len(clip.data) % 2 == 0
+    assert 1.0 < seconds(clip) < 6.0
+    assert rms(clip) > 500, "speech, not silence"
+
+
+def test_espeak_audio_follows_the_text(espeak: EspeakEngine) -> None:
+    short, long = espeak.synthesize(SHORT), espeak.synthesize(LONG)
+    other = espeak.synthesize("Thành phố Hồ Chí Minh có mưa lớn vào chiều nay.")
+    assert seconds(long) > 2.5 * seconds(short)
+    assert other.data != short.data
+
+
+def test_espeak_identity_names_version_and_voice(espeak: EspeakEngine) -> None:
+    assert espeak.name == "espeak"
+    assert espeak.default_jobs == 1
+    assert espeak.max_chars >= 100
+    assert espeak.version[:1].isdigit()
+    assert espeak.version in espeak.voice_id
+    assert "vi" in espeak.voice_id
+
+
+def test_espeak_rejects_blank_text(espeak: EspeakEngine) -> None:
+    with pytest.raises(EngineError):
+        espeak.synthesize(" \n\0 ")
+
+
+def test_espeak_unknown_voice_is_unavailable() -> None:
+    with pytest.raises(EngineUnavailable, match="no voice"):
+        EspeakEngine(voice="xx-no-such-voice")
+
+
+def test_espeak_is_safe_from_many_threads(espeak: EspeakEngine) -> None:
+    alone = {text: seconds(espeak.synthesize(text)) for text in (SHORT, LONG)}
+    results: list[tuple[str, float]] = []
+
+    def speak(text: str) -> None:
+        results.append((text, seconds(espeak.synthesize(text))))
+
+    threads = [threading.Thread(target=speak, args=(t,)) for t in (SHORT, LONG) * 3]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 6
+    for text, length in results:
+        assert length == pytest.approx(alone[text], rel=0.05)
+
+
+def test_espeak_voices_the_seed_in_process_quickly(espeak: EspeakEngine) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    started = time.perf_counter()
+    clip = espeak.synthesize(text)
+    elapsed = time.perf_counter() - started
+    assert 120 < seconds(clip) < 900
+    assert elapsed < 3.0, f"{elapsed:.2f} s for the seed; in-process espeak-ng takes ~0.2 s"
+
+
+def test_registry_names() -> None:
+    assert ENGINE_NAMES == ("gtts", "espeak")
+
+
+@pytest.mark.parametrize("name", ["nope", "auto", "", "ESPEAK"])
+def test_unknown_engine_is_a_config_error(name: str) -> None:
+    with pytest.raises(ConfigError, match="unknown engine"):
+        create_engine(name, Settings())
+
+
+def test_settings_naming_an_unknown_engine_fail_everywhere() -> None:
+    settings = Settings(engine="festival")
+    with pytest.raises(ConfigError):
+        resolve_engine(settings, print)
+    with pytest.raises(ConfigError):
+        engine_infos(settings)
+
+
+def test_named_espeak_resolves_without_probing_or_notes() -> None:
+    notes: list[str] = []
+    engine = resolve_engine(Settings(engine="espeak"), notes.append)
+    assert engine.name == "espeak"
+    assert notes == []
+
+
+def test_created_engines_follow_the_protocol() -> None:
+    for name in ENGINE_NAMES:
+        engine = create_engine(name, Settings())
+        assert engine.name == name
+        assert engine.max_chars > 0 and engine.default_jobs > 0
+        assert engine.voice_id
+
+
+def test_missing_espeak_library_is_unavailable_and_never_falls_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import espeakng_loader
+
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.setattr(espeak_module, "_library", None)
+    monkeypatch.setattr(
+        espeakng_loader, "get_library_path", lambda: str(tmp_path / "libespeak-ng.so")
+    )
+    with pytest.raises(EngineUnavailable, match="cannot load libespeak-ng"):
+        resolve_engine(Settings(engine="espeak"), print)
+    infos = {info.name: info for info in engine_infos(Settings(engine="espeak"))}
+    assert not infos["espeak"].available
+    assert "cannot load" in infos["espeak"].detail
+    assert infos["espeak"].is_default
+    with pytest.raises(EngineUnavailable):
+        resolve_engine(Settings(engine="auto"), print)

@@ -1,0 +1,465 @@
+"""The readers on the real corpus, on every encoding we meet, and on hostile input."""
+
+# ruff: noqa: E501  (the corpus table quotes whole paragraphs)
+
+from __future__ import annotations
+
+import io
+import random
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from audio_news.errors import InputError
+from audio_news.inputs import expand_sources, read_article
+from audio_news.inputs.detect import Kind, sniff
+
+DATA = Path(__file__).parent / "data"
+
+# file, title, number of paragraphs, first paragraph, last paragraph: read off the sources.
+CORPUS = [
+    (
+        "baobackan_2023-12-28_hoi-nghi-to-chuc-xay-dung-dang.txt",
+        "Hội nghị toàn quốc tổng kết công tác tổ chức xây dựng Đảng năm 2023",
+        16,
+        "0:00 / 0:00",
+        "Xem thêm",
+    ),
+    (
+        "dantri_2022-12-23_emagazine-the-tran-ukraine.html",
+        "THẾ TRẬN GIẰNG CO TRÊN CHIẾN TRƯỜNG UKRAINE SAU 10 THÁNG GIAO TRANH KHỐC LIỆT",
+        46,
+        "Khi cuộc xung đột sắp bước sang năm thứ hai, quân đội Ukraine sẽ gặp nhiều thách thức hơn trong việc giành lại lãnh thổ từ lực lượng Nga, trong bối cảnh Moscow đang tập trung vào việc bảo vệ những khu vực mà Nga đã giành quyền kiểm soát, thay vì tiến sâu hơn vào quốc gia láng giềng.",
+        "Tổng thống Ukraine Volodymyr Zelensky cho biết các cuộc tấn công đã phá hủy một nửa cơ sở hạ tầng của Ukraine. Ông thúc giục Mỹ và các đồng minh phương Tây khác nhanh chóng cung cấp thêm vũ khí phòng không cho Ukraine để đối phó với các cuộc tấn công của Nga.",
+    ),
+    (
+        "dantri_2022-12-24_dai-thang-5-0-malaysia-lao.html",
+        "Đại thắng 5-0 trước Lào, Malaysia gửi lời thách thức tới Việt Nam",
+        15,
+        "(Dân trí) - Dù thi đấu đầy nỗ lực nhưng Lào vẫn không thoát khỏi một trận thua đậm trước Malaysia. Malaysia đã vượt lên trên Việt Nam dẫn đầu bảng B, ngày mai (25/12) đội bóng này sẽ tới Hà Nội.",
+        'Tôi biết trình độ đội tuyển Lào ở đâu. Chúng tôi phải tập trung cho những trận sau với Myanmar, Singapore, Malaysia, toàn đội phải nhìn về tương lai. Chúng tôi thua nhưng đã học hỏi được những kinh nghiệm. Tôi nghĩ các cầu thủ có quyền ngẩng cao đầu".',
+    ),
+    (
+        "dantri_2022-12-24_photostory-giang-sinh.html",
+        "Không khí người dân đón Giáng sinh vui tươi, ấm áp trên khắp cả nước",
+        10,
+        "Nhà thờ trên khắp cả nước rực rỡ ánh đèn đón người dân đến làm lễ, vui chơi. Sau 2 năm bị ảnh hưởng bởi dịch Covid-19, người dân năm nay đã có một mùa giáng sinh vui tươi, an lành.",
+        "Không khí tại đây rộn ràng hơn khi có sự xuất hiện, biểu diễn của ca sĩ Phan Đinh Tùng nhiều ca khúc vui tươi trong đêm nhạc nguyện hoan ca mừng Chúa giáng sinh.",
+    ),
+    (
+        "dantri_2022-12-24_thanh-tra-xang-dau.html",
+        "Thanh tra xăng dầu: Vạch ra một loạt sai phạm, có cả lỗi của nhà quản lý",
+        11,
+        "(Dân trí) - Kết luận của Thanh tra Bộ Công Thương chỉ ra loạt tồn tại, hạn chế, thiếu sót, vi phạm của các thương nhân đầu mối trong quá trình hoạt động kinh doanh xăng dầu và những đơn vị liên quan.",
+        '"Đây là một phần nguyên nhân dẫn đến việc các Sở Công Thương, thương nhân kinh doanh xăng dầu tổ chức thực hiện chưa đồng bộ, thống nhất", theo kết luận thanh tra.',
+    ),
+    (
+        "dantri_2025-05-06_mo-to-nuoc-cua-lo_rendered-dom.html",
+        'Du khách bất an khi mô tô nước "quần thảo" khu vực bãi tắm biển Cửa Lò',
+        14,
+        "(Dân trí) - Đại diện UBND thành phố Vinh (Nghệ An) khẳng định mô tô nước hoạt động trong khu vực bãi tắm Cửa Lò là chưa đúng quy định.",
+        "Sau khi tiếp nhận phản ánh của du khách và nắm bắt dư luận từ các trang mạng xã hội, thành phố Vinh đã thành lập các tổ công tác, phối hợp chính quyền các địa phương tổ chức kiểm tra, chấn chỉnh và xử lý các trường hợp vi phạm. Tuy nhiên, việc xử lý cũng gặp nhiều vướng mắc do vấn đề về nhân lực và phân công nhiệm vụ của các đơn vị liên quan.",
+    ),
+    (
+        "player_tuoitre_2024-05-17_truong-thi-mai.txt",
+        "Trung ương Đảng đồng ý cho bà Trương Thị Mai thôi giữ các chức vụ",
+        16,
+        "0:00 / 3:42",
+        "Tin liên quan",
+    ),
+    (
+        "text_baodaknong_2024-07-02_panama-bolivia.md",
+        "Lịch sử đối đầu Panama vs Bolivia: Bolivia 13 năm chưa thắng ...",
+        19,
+        "Panama và Bolivia đã gặp nhau tất cả 8 lần, trong đó Panama chiếm ưu thế với 5 trận thắng, 3 trận thua. Hai đội tuyển mới chỉ gặp nhau 1 lần tại Copa America,\xa0...",
+        "Dự đoán của báo Đắk Nông: Panama 2 - 1 Bolivia",
+    ),
+    (
+        "text_binhvq-corpus_article1_chay-i-nop-phat-nguoi.txt",
+        "Chây ì nộp phạt nguội.",
+        47,
+        "Hàng chục ngàn phương tiện bị ghi hình vi phạm luật giao thông ở TP.HCM, bị 'bêu tên' nhưng chủ vẫn không chịu nộp phạt.",
+        "Với chính sách, cơ chế đặc thù của TP.HCM, CATP mạnh dạn đề xuất sửa đổi bổ sung chủ phương tiện có trách nhiệm nộp phạt khi xe vi phạm; nâng mức phạt không chịu sang tên...",
+    ),
+    (
+        "text_binhvq-corpus_article2_chau-doi-tien-com.txt",
+        "Cháu đòi tiền cơm, dì đòi tiền nhà.",
+        47,
+        "33 năm ở nhờ và sản xuất kinh doanh tại nhà dì ruột, đến khi bị yêu cầu ra khỏi nhà, người cháu liệt kê tiền sửa nhà, tiền cơm ba bữa nuôi dì lên đến cả tỉ.",
+        "Cuối cùng, ông T. vẫn không đổi ý. THANH VÂN",
+    ),
+    (
+        "text_laodong_2024-07-19_tong-bi-thu-cong-doan.md",
+        "Tổng Bí thư Nguyễn Phú Trọng với công nhân, công đoàn Việt Nam",
+        21,
+        "Tại Lễ kỷ niệm 80 năm Ngày thành lập Công đoàn Việt Nam (28.7.1929 - 28.7.2009), ngày 28.7.2009, khi đang giữ cương vị Chủ tịch Quốc hội, Chủ tịch Quốc hội\xa0...",
+        "Tổng Bí thư Nguyễn Phú Trọng thăm và tặng quà công nhân lao động tỉnh Hưng Yên, năm 2018. Ảnh: Hải Nguyễn",
+    ),
+    (
+        "text_rfi-vi_2024-05-20_dai-loan.md",
+        "Tân tổng thống Đài Loan Lại Thanh Đức kêu gọi Trung Quốc ''chấm ...",
+        11,
+        "Trong lễ nhậm chức hôm nay, 20/05/2024, tân tổng thống Đài Loan Lại Thanh Đức (Lai Ching-te) đã kêu gọi Trung Quốc chấm dứt ''các đe dọa về chính trị và\xa0...",
+        "Thư TinHãy nhận thư tin hàng ngày của RFI: Bản tin thời sự, phóng sự, phỏng vấn, phân tích, chân dung, tạp chí Đăng ký",
+    ),
+    (
+        "text_thanhnien_2025-01-19_bo-tu-bao-thu-gallery.md",
+        "Hari Won, Minh Hằng rạng rỡ đến mừng Trấn Thành ra mắt 'Bộ tứ ...",
+        23,
+        "Tối 18.1, Trấn Thành chính thức trình làng phim điện ảnh 'Bộ tứ báo thủ'. Sự kiện có sự tham gia và ủng hộ của đông đảo khách mời và loạt sao Việt đình đám.",
+        "Thu Trang diện áo dài đỏ nổi bật, cùng Võ Tấn Phát (bìa trái), Tóc Tiên, Minh Hằng, Đồng Ánh Quỳnh đến mừng Trấn Thành ra phim mới Ảnh: ĐPCC",
+    ),
+    (
+        "text_tuoitre_2024-05-17_truong-thi-mai.md",
+        "Trung ương Đảng đồng ý cho bà Trương Thị Mai thôi giữ các chức vụ",
+        12,
+        "Trước khi được Trung ương đồng ý cho thôi các chức vụ, bà Mai là Ủy viên Bộ Chính trị khóa XII, XIII; Bí thư Trung ương Đảng khóa XII, XIII; Ủy viên Ban Chấp\xa0...",
+        "Bà Trương Thị Mai, sinh năm 1958, quê huyện Quảng Ninh, Quảng Bình. Bà Mai có trình độ thạc sĩ hành chính công, cử nhân sử, cử nhân luật. Trước khi được Trung ương đồng ý cho thôi các chức vụ, bà Mai là Ủy viên Bộ Chính trị khóa XII, XIII; Bí thư Trung ương Đảng khóa XII, XIII; Ủy viên Ban Chấp hành Trung ương Đảng khóa X, XI, XII, XIII; Đại biểu Quốc hội khóa X, XI, XII, XIII, XIV, XV. Bà Mai từng kinh qua các chức vụ như Phó chủ nhiệm Ủy ban Văn hóa, Giáo dục, Thanh niên, Thiếu niên và Nhi đồng của Quốc hội khóa XI, Ủy viên Ủy ban Thường vụ Quốc hội, Chủ nhiệm Ủy ban Các vấn đề xã hội của Quốc hội khóa XII, XIII. Tiếp đó, bà Mai giữ chức Trưởng Ban Dân vận Trung ương. Từ tháng 4-2021, bà được phân công giữ chức Trưởng Ban Tổ chức Trung ương. Từ tháng 3-2023, bà được phân công giữ chức Thường trực Ban Bí thư, Trưởng Ban Tổ chức Trung ương.",
+    ),
+    (
+        "text_vietnamnet_2024-11-05_mua-ngap-da-nang.md",
+        "Mưa xối xả trong đêm, nhiều tuyến phố ở Đà Nẵng chìm trong nước",
+        25,
+        "Cơn mưa lớn kéo dài từ khoảng 3h sáng 5/11 đã khiến nước ngập nhiều tuyến phố ở Đà Nẵng.",
+        "Cũng trong sáng nay, mưa lớn khiến đường lên bán đảo Sơn Trà xảy ra sạt lở. UBND quận Sơn trà đã yêu cầu lực lượng chức năng liên quan tổ chức việc cấm đường, cấm người và các phương tiện lưu thông trên bán đảo Sơn Trà (trừ xe công vụ). Thời gian tạm dừng lưu thông từ 8h sáng nay cho đến khi có thông báo mới. Ảnh: CTV",
+    ),
+    (
+        "text_vnexpress_2024-07-27_trinh-van-quyet.md",
+        "Ông Trịnh Văn Quyết bị đề nghị 24-26 năm tù",
+        30,
+        "Hà Nội- Cựu chủ tịch FLC Trịnh Văn Quyết bị xác định là chủ mưu với thủ đoạn mới, tinh vi, lợi dụng sơ hở của pháp luật để trục lợi đặc biệt lớn song khắc\xa0...",
+        "Thanh Lam",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "title", "count", "first", "last"), CORPUS, ids=lambda v: v)
+def test_corpus_file(name: str, title: str, count: int, first: str, last: str) -> None:
+    article = read_article(str(DATA / name))
+    assert article.title == title
+    assert (article.paragraphs[0], article.paragraphs[-1]) == (first, last)
+    assert len(article.paragraphs) == count
+    assert article.source == str(DATA / name)
+    assert len(article.source_sha256) == 64
+
+
+HTML_FILES = sorted(p.name for p in DATA.glob("*.html"))
+CHROME = (
+    "Tin liên quan",
+    "Bình luận",
+    "Đăng nhập",
+    "(Ảnh:",
+    "(Video:",
+    "(Đồ họa:",
+    "Kinh doanh",
+    "Trang chủ",
+    "doubleclick",
+    "Du khách bất an khi mô tô nước quần thảo khu vực bãi tắm biển Cửa Lò - 1",
+)
+
+
+@pytest.mark.parametrize("name", HTML_FILES)
+def test_html_has_no_chrome_or_captions(name: str) -> None:
+    article = read_article(str(DATA / name))
+    for paragraph in article.paragraphs:
+        assert not any(junk in paragraph for junk in CHROME), paragraph
+        assert "  " not in paragraph and "\n" not in paragraph
+    assert article.title not in article.paragraphs
+    assert article.meta.date is not None
+
+
+def test_html_metadata() -> None:
+    meta = read_article(str(DATA / "dantri_2022-12-24_thanh-tra-xang-dau.html")).meta
+    assert meta.date == "2022-12-24"  # from the article id in the URL, not the image's path
+    assert meta.site_name == "Báo điện tử Dân Trí"
+    assert meta.url == (
+        "https://dantri.com.vn/kinh-doanh/thanh-tra-xang-dau-vach-ra-mot-loat-sai-pham"
+        "-co-ca-loi-cua-nha-quan-ly-20221224100422289.htm"
+    )
+    assert meta.image is not None and meta.image.startswith("https://icdn.dantri.com.vn/")
+    rendered = read_article(str(DATA / "dantri_2025-05-06_mo-to-nuoc-cua-lo_rendered-dom.html"))
+    assert rendered.meta.date == "2025-05-06"  # from <time datetime>
+
+
+def test_malaysia_drops_related_links_and_the_video_caption() -> None:
+    article = read_article(str(DATA / "dantri_2022-12-24_dai-thang-5-0-malaysia-lao.html"))
+    text = "\n".join(article.paragraphs)
+    assert "HLV Malaysia tuyên bố thắng đậm Lào để vượt qua đội tuyển Việt Nam" not in text
+    assert "HLV Malaysia chưa hài lòng dù đội nhà thắng trên sân Myanmar" not in text
+    assert "Cầu thủ Malaysia ăn mừng" not in text
+    assert article.title not in text
+    assert "Phát biểu trước trận đấu, HLV trưởng Kim Pan Gon" in text
+
+
+def test_photo_story_keeps_captions_without_credits() -> None:
+    article = read_article(str(DATA / "dantri_2022-12-24_photostory-giang-sinh.html"))
+    assert article.paragraphs[1] == (
+        "19h tối nay, khu vực đường Tôn Đức Thắng (quận 1, TPHCM) đoạn qua UBND TPHCM và phố "
+        "đi bộ Nguyễn Huệ kẹt cứng do lượng người đổ ra đường vui chơi đón Giáng sinh quá lớn."
+    )
+    assert "Người dân TPHCM phấn khích xem hàng trăm flycam xếp hình ánh sáng." in (
+        article.paragraphs
+    )
+    assert not any("Ảnh:" in p or "Video:" in p for p in article.paragraphs)
+
+
+def test_ordinary_article_drops_captions() -> None:
+    article = read_article(str(DATA / "dantri_2022-12-24_thanh-tra-xang-dau.html"))
+    assert not any("Loạt vi phạm trong chấp hành" in p for p in article.paragraphs)
+
+
+def test_markdown_front_matter_and_header_lines() -> None:
+    article = read_article(str(DATA / "text_vnexpress_2024-07-27_trinh-van-quyet.md"))
+    assert article.meta.date == "2024-07-27"
+    assert (
+        article.meta.url
+        == "https://vnexpress.net/ong-trinh-van-quyet-bi-de-nghi-24-26-nam-tu-4774232.html"
+    )
+    assert article.meta.image is not None and article.meta.image.startswith("https://i2-vnexpress")
+    assert not any(p.startswith(("[", "![")) for p in article.paragraphs[:2])
+    tuoitre = read_article(str(DATA / "text_tuoitre_2024-05-17_truong-thi-mai.md"))
+    assert tuoitre.title == "Trung ương Đảng đồng ý cho bà Trương Thị Mai thôi giữ các chức vụ"
+
+
+def test_markdown_without_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("# Tiêu đề bài\n\nDòng một\nvẫn đoạn một.\n\n## Mục\n- ý một\n- ý hai\n")
+    article = read_article(str(path))
+    assert article.title == "Tiêu đề bài"
+    assert article.paragraphs == ("Dòng một vẫn đoạn một.", "## Mục", "- ý một", "- ý hai")
+
+
+def test_markdown_front_matter_values(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(
+        "---\ntitle: Bài viết\ndate: 2024-07-02\nauthor: [An, Bình]\n"
+        "url: https://example.org/a\nsite_name: Báo X\n---\nĐoạn.\n"
+    )
+    article = read_article(str(path))
+    assert article.title == "Bài viết"
+    assert article.paragraphs == ("Đoạn.",)
+    assert article.meta.date == "2024-07-02"
+    assert article.meta.author == "An, Bình"
+    assert article.meta.url == "https://example.org/a"
+    assert article.meta.site_name == "Báo X"
+
+
+@pytest.mark.parametrize(
+    "front",
+    ["title: [unclosed\nfoo: : :", "title: " + "[" * 5000, "- a list\n- not a mapping"],
+)
+def test_bad_front_matter_never_tracebacks(tmp_path: Path, front: str) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(f"---\n{front}\n---\nDòng đầu\n\nDòng hai\n")
+    article = read_article(str(path))
+    assert article.paragraphs[-1] == "Dòng hai"
+    assert "[unclosed" not in article.title
+
+
+# Decoding: each case is the same Vietnamese text written a different way.
+TEXT = "Hội nghị tổng kết năm 2023\r\nĐồng chí Trương Thị Mai chủ trì.\r\n\r\nKết thúc…"
+EXPECTED = ("Hội nghị tổng kết năm 2023", ("Đồng chí Trương Thị Mai chủ trì.", "Kết thúc…"))
+
+
+def _cp1258(text: str) -> bytes:
+    """Windows-1258 writes a tone as a combining mark after a (possibly accented) letter."""
+    out = b""
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            base, *marks = unicodedata.normalize("NFD", ch)
+            tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
+            rest = "".join(m for m in marks if m not in tones)
+            out += unicodedata.normalize("NFC", base + rest).encode("cp1258")
+            out += "".join(tones).encode("cp1258")
+    return out
+
+
+def _mojibake(text: str) -> bytes:
+    """UTF-8 read as Windows-1252 (bytes it lacks kept as Latin-1), then saved as UTF-8."""
+    chars = []
+    for byte in text.encode("utf-8"):
+        try:
+            chars.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            chars.append(chr(byte))
+    return "".join(chars).encode("utf-8")
+
+
+ENCODED = {
+    "utf-8": TEXT.encode("utf-8"),
+    "utf-8 bom": b"\xef\xbb\xbf" + TEXT.encode("utf-8"),
+    "utf-16 le bom": TEXT.encode("utf-16"),
+    "utf-16 be bom": b"\xfe\xff" + TEXT.encode("utf-16-be"),
+    "utf-16 le no bom": TEXT.encode("utf-16-le"),
+    "cp1258": _cp1258(TEXT),
+    "latin-1 mojibake": TEXT.encode("utf-8").decode("latin-1").encode("utf-8"),
+    "cp1252 mojibake": _mojibake(TEXT),
+    "nfd": unicodedata.normalize("NFD", TEXT).encode("utf-8"),
+    "cr only": TEXT.replace("\r\n", "\r").encode("utf-8"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ENCODED))
+def test_decoding(tmp_path: Path, case: str) -> None:
+    assert case == "nfd" or ENCODED[case] != ENCODED["nfd"]
+    path = tmp_path / "article.txt"
+    path.write_bytes(ENCODED[case])
+    article = read_article(str(path))
+    assert (article.title, article.paragraphs) == EXPECTED
+    assert all(unicodedata.is_normalized("NFC", p) for p in article.paragraphs)
+
+
+def test_latin1_bytes_of_a_western_text(tmp_path: Path) -> None:
+    path = tmp_path / "fr.txt"
+    path.write_bytes("Élysée\nCafé crème à Paris.\n".encode("latin-1"))
+    assert read_article(str(path)).paragraphs == ("Café crème à Paris.",)
+
+
+def test_stdin_and_its_hash() -> None:
+    data = TEXT.encode("utf-8")
+    article = read_article("-", stdin=io.BytesIO(data))
+    assert (article.title, article.paragraphs) == EXPECTED
+    assert article.source == "-"
+    import hashlib
+
+    assert article.source_sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_stdin_sniffs_html_and_markdown() -> None:
+    html = b"<!doctype html><html><head><title>T</title></head><body><h1>Tin</h1><p>Mot.</p>"
+    assert read_article("-", stdin=io.BytesIO(html)).paragraphs == ("Mot.",)
+    md = "---\ntitle: Tựa\n---\nĐoạn một.\n".encode()
+    assert read_article("-", stdin=io.BytesIO(md)).title == "Tựa"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("---\ntitle: x\n---\nbody", Kind.MARKDOWN),
+        ("---\n\n# comment\nlayout: post\n---\n", Kind.MARKDOWN),
+        ("<!DOCTYPE html>\n<html>", Kind.HTML),
+        ('<?xml version="1.0"?>\n<html xmlns="x">', Kind.HTML),
+        ("  <html lang=vi><body>", Kind.HTML),
+        ("<div><p>x</p></div>", Kind.HTML),
+        ("---\nnot front matter, a rule\n---", Kind.TEXT),
+        ("Tiêu đề\n<b>not html</b>", Kind.TEXT),
+        ("1 < 2 and 3 > 2", Kind.TEXT),
+    ],
+)
+def test_sniff(text: str, kind: Kind) -> None:
+    assert sniff(text) is kind
+
+
+BINARY = {
+    "nul bytes": b"abc\x00def" * 50,
+    "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+    "random": random.Random(5).randbytes(4096),
+    "controls": bytes(range(1, 32)) * 20,
+}
+
+
+@pytest.mark.parametrize("case", sorted(BINARY))
+def test_binary_is_not_text(tmp_path: Path, case: str) -> None:
+    path = tmp_path / "x.txt"
+    path.write_bytes(BINARY[case])
+    with pytest.raises(InputError, match="is not text"):
+        read_article(str(path))
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\t\r\n  ", b"\xef\xbb\xbf\n\n", "\u00a0\n".encode()])
+def test_empty(data: bytes) -> None:
+    with pytest.raises(InputError, match="empty"):
+        read_article("-", stdin=io.BytesIO(data))
+
+
+def test_a_few_control_and_zero_width_characters_are_still_text() -> None:
+    data = "Tiêu\u200b đề 🎙\nĐoạn\x07 một.\n".encode()
+    article = read_article("-", stdin=io.BytesIO(data))
+    assert article.title == "Tiêu\u200b đề 🎙"
+    assert article.paragraphs == ("Đoạn\x07 một.",)
+
+
+def test_too_large_names_the_limit_and_the_setting(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text("Tựa\n" + "chữ " * 40)
+    with pytest.raises(InputError, match=r"limit of 100 characters.*max_input_chars"):
+        read_article(str(path), max_chars=100)
+    assert read_article(str(path), max_chars=200).title == "Tựa"
+
+
+def test_huge_input_is_refused_without_reading_it_all() -> None:
+    class Endless(io.RawIOBase):
+        read_bytes = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+            buffer[:] = b"a" * len(buffer)
+            self.read_bytes += len(buffer)
+            return len(buffer)
+
+    stream = Endless()
+    with pytest.raises(InputError, match="too large"):
+        read_article("-", stdin=stream, max_chars=1000, max_download_bytes=10_000)  # type: ignore[arg-type]
+    assert stream.read_bytes < 100_000
+
+
+def test_html_size_limit_counts_article_text_not_markup() -> None:
+    path = DATA / "dantri_2022-12-23_emagazine-the-tran-ukraine.html"
+    assert path.stat().st_size > 150_000
+    assert read_article(str(path), max_chars=20_000).paragraphs
+    with pytest.raises(InputError, match="too large"):
+        read_article(str(path), max_chars=5_000)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        b"<html><head><script>var a = 1;</script></head><body><script>go()</script></body></html>",
+        b"<!doctype html><html></html>",
+        b"<html><body><style>p{}</style><nav><a href=/>Trang chu</a></nav></body></html>",
+    ],
+)
+def test_html_without_text(html: bytes) -> None:
+    with pytest.raises(InputError, match="no article text found"):
+        read_article("-", stdin=io.BytesIO(html))
+
+
+def test_broken_html_is_read_best_effort() -> None:
+    html = "<html><body><h1>Tiêu đề</h1><p>Đoạn một<p>Đoạn hai <b>đậm".encode()
+    article = read_article("-", stdin=io.BytesIO(html))
+    assert (article.title, article.paragraphs) == ("Tiêu đề", ("Đoạn một", "Đoạn hai đậm"))
+
+
+def test_deeply_nested_html_is_a_clean_error_or_text() -> None:
+    html = b"<html><body>" + b"<div>" * 20_000 + "<p>Nội dung</p>".encode()
+    try:
+        article = read_article("-", stdin=io.BytesIO(html))
+    except InputError:
+        return
+    assert article.title
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_article(str(tmp_path / "nope.txt"))
+    with pytest.raises(InputError, match="is a folder"):
+        read_article(str(tmp_path))
+
+
+def test_expand_sources(tmp_path: Path) -> None:
+    for name in ("b.md", "a.txt", "c.HTML", "d.htm", "notes.pdf", "e.markdown"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "f.txt").write_text("x")
+    got = expand_sources([str(tmp_path), "-", "https://example.org/a", "x.txt"])
+    names = [Path(p).name for p in got[:5]]
+    assert names == ["a.txt", "b.md", "c.HTML", "d.htm", "e.markdown"]
+    assert got[5:] == ["-", "https://example.org/a", "x.txt"]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="holds no articles"):
+        expand_sources([str(tmp_path / "empty")])

@@ -1,0 +1,542 @@
+"""Parallel synthesis: order, dedup, bounded pool, retries, backoff, AIMD, cancellation, cache."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from audio_news.cache import SegmentCache
+from audio_news.config import Settings
+from audio_news.engines import create_engine
+from audio_news.errors import ConfigError, EngineError, TransientEngineError
+from audio_news.models import Clip
+from audio_news.retry import AimdLimiter, Backoff
+from audio_news.synth import SynthStats, synthesize_chunks
+
+from .gtts_standin import closed_port, serve_for_test
+
+TOO_MANY = "HTTP 429 Too Many Requests"
+Failure = Callable[[int, str], Exception | None]
+
+
+def fake_clip(text: str) -> Clip:
+    """PCM derived from the text alone, so a wrong or misplaced clip is visible."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return Clip(data=digest * (1 + len(text) % 7), codec="pcm_s16le", sample_rate=22_050)
+
+
+class FakeEngine:
+    """A deterministic engine: optional latency, failures chosen by call number and text."""
+
+    name = "fake"
+    max_chars = 100
+
+    def __init__(
+        self,
+        *,
+        default_jobs: int = 2,
+        latency: float | Callable[[str], float] = 0.0,
+        fail: Failure | None = None,
+        voice: str = "vi/1",
+    ) -> None:
+        self.default_jobs = default_jobs
+        self.latency = latency
+        self.fail = fail
+        self.voice = voice
+        self.calls: list[str] = []
+        self.answered: list[str] = []
+        self.call_times: list[tuple[str, float]] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.gate: threading.Event | None = None
+        """When set, every call blocks on it (a request that hangs)."""
+        self._lock = threading.Lock()
+
+    @property
+    def voice_id(self) -> str:
+        return self.voice
+
+    def synthesize(self, text: str) -> Clip:
+        with self._lock:
+            self.calls.append(text)
+            self.call_times.append((text, time.monotonic()))
+            number = len(self.calls)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            concurrent = self.in_flight
+        try:
+            if self.gate is not None:
+                self.gate.wait(10)
+            delay = self.latency(text) if callable(self.latency) else self.latency
+            if delay:
+                time.sleep(delay)
+            error = self.fail(number, text) if self.fail else None
+            if error is None and self.overloaded(concurrent):
+                error = TransientEngineError(TOO_MANY)
+            if error is not None:
+                raise error
+            with self._lock:
+                self.answered.append(text)
+            return fake_clip(text)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def overloaded(self, concurrent: int) -> bool:
+        return False
+
+
+class TolerantOfTwo(FakeEngine):
+    """A server that answers 429 whenever more than two requests are in flight."""
+
+    def overloaded(self, concurrent: int) -> bool:
+        return concurrent > 2
+
+
+def texts_of(n: int) -> list[str]:
+    return [f"Câu số {i}: tin tức hôm nay." for i in range(n)]
+
+
+def run(
+    engine: FakeEngine,
+    texts: Sequence[str],
+    *,
+    jobs: int | None = None,
+    cache: SegmentCache | None = None,
+    **kwargs: object,
+) -> tuple[list[Clip], SynthStats]:
+    options: dict[str, object] = {"base_delay": 0.005, "max_delay": 0.05, "rng": random.Random(7)}
+    options.update(kwargs)
+    return synthesize_chunks(
+        engine,
+        texts,
+        speed=1.0,
+        jobs=jobs,
+        cache=cache,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def synth_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("synth-fake")]
+
+
+def wait_for_no_synth_threads(timeout: float = 2.0) -> bool:
+    end = time.monotonic() + timeout
+    while synth_threads() and time.monotonic() < end:
+        time.sleep(0.01)
+    return not synth_threads()
+
+
+# --- order, dedup, pool size ---------------------------------------------------------------
+
+
+def test_clips_come_back_in_input_order_when_answers_do_not() -> None:
+    texts = texts_of(24)
+    # Earlier chunks answer later, so completion order is roughly reversed.
+    engine = FakeEngine(latency=lambda t: 0.002 * (24 - int(t.split()[2].rstrip(":"))))
+    clips, stats = run(engine, texts, jobs=8)
+    assert clips == [fake_clip(t) for t in texts]
+    assert engine.answered != texts, "the test needs answers out of order"
+    assert stats == SynthStats(requested=24, cached=0, retried=0, seconds=stats.seconds)
+
+
+def test_duplicate_texts_are_synthesized_once() -> None:
+    texts = ["Một.", "Hai.", "Một.", "Ba.", "Hai.", "Một."]
+    engine = FakeEngine()
+    done: list[int] = []
+    clips, stats = run(engine, texts, jobs=3, on_done=done.append)
+    assert sorted(engine.calls) == ["Ba.", "Hai.", "Một."]
+    assert clips == [fake_clip(t) for t in texts]
+    assert sum(done) == len(texts) and sorted(done) == [1, 2, 3]
+    assert stats.requested == 3
+
+
+def test_pool_is_bounded_by_jobs_and_defaults_to_the_engine() -> None:
+    engine = FakeEngine(default_jobs=3, latency=0.02)
+    run(engine, texts_of(30))
+    assert engine.max_in_flight == 3
+    engine = FakeEngine(default_jobs=3, latency=0.02)
+    started = time.monotonic()
+    run(engine, texts_of(40), jobs=8)
+    elapsed = time.monotonic() - started
+    assert engine.max_in_flight == 8
+    assert elapsed < 40 * 0.02 / 3, f"8 in flight should be far faster than serial: {elapsed:.2f} s"
+
+
+def test_no_texts_no_work() -> None:
+    engine = FakeEngine()
+    clips, stats = run(engine, [])
+    assert clips == [] and engine.calls == []
+    assert (stats.requested, stats.cached, stats.retried) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("bad", [{"jobs": 0}, {"max_tries": 0}])
+def test_invalid_limits_are_config_errors(bad: dict[str, int]) -> None:
+    with pytest.raises(ConfigError):
+        run(FakeEngine(), ["x"], **bad)  # type: ignore[arg-type]
+
+
+# --- retries -------------------------------------------------------------------------------
+
+
+def test_429_on_every_fourth_request_still_yields_every_clip_in_order() -> None:
+    texts = texts_of(50)
+    engine = FakeEngine(
+        latency=0.002, fail=lambda n, _t: TransientEngineError(TOO_MANY) if n % 4 == 0 else None
+    )
+    clips, stats = run(engine, texts, jobs=8)
+    assert clips == [fake_clip(t) for t in texts]
+    failures = len(engine.calls) // 4
+    assert stats.retried == failures > 10
+    assert stats.requested == len(engine.calls) == len(texts) + failures
+
+
+def test_gives_up_after_max_tries_with_one_line() -> None:
+    engine = FakeEngine(
+        fail=lambda _n, text: TransientEngineError(TOO_MANY) if text == "bad" else None
+    )
+    with pytest.raises(EngineError) as info:
+        run(engine, ["ok", "bad", "later"], jobs=1)
+    assert str(info.value) == f"fake: gave up after 6 tries: {TOO_MANY}"
+    assert isinstance(info.value.__cause__, TransientEngineError)
+    assert engine.calls.count("bad") == 6
+
+
+def test_max_tries_applies_before_any_success_too() -> None:
+    engine = FakeEngine(fail=lambda _n, _t: TransientEngineError("HTTP 503 Service Unavailable"))
+    with pytest.raises(EngineError, match=r"^fake: gave up after 3 tries: HTTP 503 Service \w+$"):
+        run(engine, ["a"], max_tries=3)
+    assert len(engine.calls) == 3
+
+
+def test_backoff_waits_grow_between_tries() -> None:
+    engine = FakeEngine(fail=lambda n, _t: TransientEngineError(TOO_MANY) if n <= 4 else None)
+    clips, stats = run(engine, ["x"], base_delay=0.02, max_delay=1.0, rng=random.Random(1))
+    assert clips == [fake_clip("x")] and stats.retried == 4
+    times = [t for _, t in engine.call_times]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    ceilings = [0.02, 0.04, 0.08, 0.16]
+    assert all(gap <= ceiling + 0.05 for gap, ceiling in zip(gaps, ceilings, strict=True))
+    assert sum(gaps) > 0.02, "full jitter still waits some of the time"
+
+
+def test_retry_after_is_a_floor_for_the_next_try() -> None:
+    engine = FakeEngine(
+        fail=lambda n, _t: TransientEngineError(TOO_MANY, retry_after=0.3) if n == 1 else None
+    )
+    clips, _ = run(engine, ["x"], base_delay=0.001)
+    assert clips == [fake_clip("x")]
+    (_, first), (_, second) = engine.call_times
+    assert second - first >= 0.3
+
+
+def test_retry_after_past_the_deadline_gives_up_at_once() -> None:
+    engine = FakeEngine(fail=lambda _n, _t: TransientEngineError(TOO_MANY, retry_after=3600))
+    started = time.monotonic()
+    with pytest.raises(EngineError, match=r"^fake: asked to wait 3600 s, past the deadline: HTTP"):
+        run(engine, ["x"])
+    assert time.monotonic() - started < 1.0
+    assert len(engine.calls) == 1
+
+
+# --- an engine that cannot be reached --------------------------------------------------------
+
+
+def unreachable(_n: int, _t: str) -> Exception:
+    return TransientEngineError("cannot reach the speech service: [Errno 111] Connection refused")
+
+
+def test_never_reached_fails_within_the_short_deadline() -> None:
+    engine = FakeEngine(latency=0.01, fail=unreachable)
+    started = time.monotonic()
+    with pytest.raises(EngineError) as info:
+        run(
+            engine,
+            texts_of(20),
+            jobs=8,
+            max_tries=1000,
+            base_delay=0.05,
+            max_delay=0.2,
+            unreached_deadline_s=0.6,
+        )
+    elapsed = time.monotonic() - started
+    assert 0.3 < elapsed < 1.2
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith("fake: gave up after ")
+    assert message.endswith(": cannot reach the speech service: [Errno 111] Connection refused")
+    assert len(engine.calls) < 100, "backoff and the halved pool keep the attempts few"
+    assert wait_for_no_synth_threads()
+
+
+def test_default_policy_gives_up_on_an_unreachable_service_well_within_a_minute() -> None:
+    # With the default base and cap, six tries of backoff cannot outlast 45 s even at
+    # the top of every jitter range; the unreached deadline is the stop beyond that.
+    backoff = Backoff(rng=random.Random(0))
+    worst = sum(min(backoff.max_delay, backoff.base_delay * 2 ** (n - 1)) for n in range(1, 6))
+    assert worst < 45
+    engine = FakeEngine(fail=unreachable)
+    started = time.monotonic()
+    with pytest.raises(EngineError, match="gave up after 6 tries"):
+        synthesize_chunks(
+            engine, ["x"], speed=1.0, jobs=None, cache=None, rng=random.Random(0), base_delay=0.01
+        )
+    assert time.monotonic() - started < 2
+
+
+def test_a_request_that_hangs_is_abandoned_at_the_deadline() -> None:
+    engine = FakeEngine()
+    engine.gate = threading.Event()
+    started = time.monotonic()
+    try:
+        with pytest.raises(EngineError, match=r"^fake: gave up after 0 s with 4 chunk\(s\) left$"):
+            run(engine, texts_of(4), jobs=2, unreached_deadline_s=0.3)
+        assert time.monotonic() - started < 0.8
+        assert len(engine.calls) == 2, "nothing queued was started"
+    finally:
+        engine.gate.set()
+    assert wait_for_no_synth_threads()
+
+
+def test_after_one_success_the_long_deadline_applies() -> None:
+    engine = FakeEngine(fail=lambda n, _t: TransientEngineError(TOO_MANY) if 2 <= n <= 6 else None)
+    clips, stats = run(
+        engine,
+        ["a", "b"],
+        jobs=1,
+        base_delay=0.1,
+        max_delay=0.1,
+        unreached_deadline_s=0.05,
+        rng=random.Random(3),
+    )
+    assert clips == [fake_clip("a"), fake_clip("b")] and stats.retried == 5
+
+
+# --- fatal errors cancel promptly ------------------------------------------------------------
+
+
+def test_a_fatal_error_cancels_outstanding_work_promptly() -> None:
+    fatal = EngineError("fake: no Vietnamese voice installed")
+    engine = FakeEngine(latency=0.05, fail=lambda n, _t: fatal if n == 3 else None)
+    started = time.monotonic()
+    with pytest.raises(EngineError) as info:
+        run(engine, texts_of(200), jobs=4)
+    assert info.value is fatal
+    assert time.monotonic() - started < 0.5
+    assert len(engine.calls) <= 12, "work still queued must not be started"
+    assert wait_for_no_synth_threads(), "worker threads end once their one request returns"
+
+
+def test_an_unexpected_exception_propagates_and_cancels() -> None:
+    engine = FakeEngine(latency=0.02, fail=lambda n, _t: KeyError("bug") if n == 2 else None)
+    with pytest.raises(KeyError):
+        run(engine, texts_of(100), jobs=2)
+    assert len(engine.calls) <= 6
+    assert wait_for_no_synth_threads()
+
+
+# --- adaptive concurrency --------------------------------------------------------------------
+
+
+class FixedLimiter(AimdLimiter):
+    def on_rejection(self, sent_at: float, now: float) -> None:
+        pass
+
+
+def test_pool_slows_down_when_the_server_pushes_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = texts_of(60)
+    adaptive = TolerantOfTwo(latency=0.01)
+    clips, stats = run(adaptive, texts, jobs=8)
+    assert clips == [fake_clip(t) for t in texts]
+    assert stats.retried < len(texts)
+    # The same server and retry budget, but a pool that never slows down, fails.
+    monkeypatch.setattr("audio_news.synth.AimdLimiter", FixedLimiter)
+    with pytest.raises(EngineError, match="gave up after 6 tries: HTTP 429"):
+        run(TolerantOfTwo(latency=0.01), texts, jobs=8)
+
+
+def test_aimd_limiter_halves_once_per_window_and_regrows() -> None:
+    limiter = AimdLimiter(8)
+    assert limiter.allowed == 8
+    limiter.on_rejection(sent_at=1.0, now=2.0)
+    assert limiter.allowed == 4
+    limiter.on_rejection(sent_at=1.5, now=2.1)  # sent before the decrease: same window
+    assert limiter.allowed == 4
+    limiter.on_rejection(sent_at=2.2, now=3.0)
+    assert limiter.allowed == 2
+    for t in (3.1, 3.2, 3.3):
+        limiter.on_rejection(sent_at=t + 0.05, now=t + 0.1)
+    assert limiter.allowed == 1
+    limiter.on_success()
+    assert limiter.allowed == 2
+    for _ in range(2):
+        limiter.on_success()
+    assert limiter.allowed == 3
+    for _ in range(100):
+        limiter.on_success()
+    assert limiter.allowed == 8
+    with pytest.raises(ValueError):
+        AimdLimiter(0)
+
+
+def test_backoff_is_full_jitter_under_a_doubling_capped_ceiling() -> None:
+    backoff = Backoff(base_delay=0.5, max_delay=4.0, rng=random.Random(42))
+    for failures, ceiling in [(1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (5, 4.0), (9, 4.0)]:
+        samples = [backoff.delay(failures) for _ in range(400)]
+        assert all(0 <= s <= ceiling for s in samples)
+        assert max(samples) > 0.9 * ceiling and min(samples) < 0.1 * ceiling
+    with_server_hint = [backoff.delay(1, retry_after=2.0) for _ in range(100)]
+    assert all(2.0 <= s <= 2.5 for s in with_server_hint)
+
+
+# --- the cache -----------------------------------------------------------------------------
+
+
+def test_warm_run_makes_no_engine_calls(tmp_path: Path) -> None:
+    cache = SegmentCache(tmp_path)
+    texts = [*texts_of(30), "Câu số 3: tin tức hôm nay."]
+    cold_clips, cold = run(FakeEngine(), texts, jobs=4, cache=cache)
+    assert (cold.requested, cold.cached) == (30, 0)
+    engine = FakeEngine()
+    done: list[int] = []
+    warm_clips, warm = run(engine, texts, jobs=4, cache=cache, on_done=done.append)
+    assert engine.calls == []
+    assert warm_clips == cold_clips == [fake_clip(t) for t in texts]
+    assert (warm.requested, warm.cached, warm.retried) == (0, 30, 0)
+    assert sum(done) == len(texts)
+
+
+def test_speed_does_not_force_resynthesis(tmp_path: Path) -> None:
+    cache = SegmentCache(tmp_path)
+    run(FakeEngine(), texts_of(5), cache=cache)
+    engine = FakeEngine()
+    synthesize_chunks(engine, texts_of(5), speed=1.5, jobs=None, cache=cache)
+    assert engine.calls == []
+
+
+def test_editing_one_sentence_resynthesizes_only_it(tmp_path: Path) -> None:
+    cache = SegmentCache(tmp_path)
+    texts = texts_of(10)
+    run(FakeEngine(), texts, cache=cache)
+    edited = [*texts[:4], "Một câu đã sửa.", *texts[5:]]
+    engine = FakeEngine()
+    clips, stats = run(engine, edited, cache=cache)
+    assert engine.calls == ["Một câu đã sửa."]
+    assert clips == [fake_clip(t) for t in edited]
+    assert (stats.requested, stats.cached) == (1, 9)
+
+
+def test_another_voice_misses_the_cache(tmp_path: Path) -> None:
+    cache = SegmentCache(tmp_path)
+    run(FakeEngine(voice="vi/1"), texts_of(3), cache=cache)
+    engine = FakeEngine(voice="vi/2")
+    run(engine, texts_of(3), cache=cache)
+    assert len(engine.calls) == 3
+
+
+def test_a_corrupt_entry_is_redone(tmp_path: Path) -> None:
+    cache = SegmentCache(tmp_path)
+    texts = texts_of(6)
+    run(FakeEngine(), texts, cache=cache)
+    victim = cache.path_for(SegmentCache.key("fake", "vi/1", 1.0, texts[2]))
+    victim.write_bytes(victim.read_bytes()[:40])
+    engine = FakeEngine()
+    clips, _ = run(engine, texts, cache=cache)
+    assert engine.calls == [texts[2]]
+    assert clips == [fake_clip(t) for t in texts]
+    assert cache.get(SegmentCache.key("fake", "vi/1", 1.0, texts[2])) == fake_clip(texts[2])
+
+
+def test_an_unwritable_cache_warns_but_synthesis_succeeds(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with caplog.at_level(logging.WARNING, logger="audio_news.synth"):
+        clips, _ = run(FakeEngine(), texts_of(5), cache=SegmentCache(blocker))
+    assert clips == [fake_clip(t) for t in texts_of(5)]
+    warnings = [r for r in caplog.records if "segment cache disabled" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+# --- the real engines ----------------------------------------------------------------------
+
+SENTENCES = [
+    "Hội nghị toàn quốc tổng kết công tác tổ chức xây dựng Đảng năm 2023.",
+    "Sáng 28 tháng 12, Ban Tổ chức Trung ương tổ chức hội nghị.",
+    "Các đại biểu dự hội nghị tại điểm cầu tỉnh Bắc Kạn.",
+    "Sáng 28 tháng 12, Ban Tổ chức Trung ương tổ chức hội nghị.",
+    "Quang cảnh hội nghị.",
+]
+
+
+def test_espeak_through_the_pool_and_cache(tmp_path: Path) -> None:
+    espeak = create_engine("espeak", Settings())
+    cache = SegmentCache(tmp_path)
+    cold, cold_stats = synthesize_chunks(espeak, SENTENCES, speed=1.0, jobs=None, cache=cache)
+    assert (cold_stats.requested, cold_stats.cached) == (4, 0)
+    assert [c.codec for c in cold] == ["pcm_s16le"] * 5
+    assert cold[1] == cold[3]
+    # Longer sentences give longer audio, so a clip in the wrong slot would show.
+    lengths = [len(c.data) for c in cold]
+    assert lengths[0] > lengths[2] > lengths[4] > 0
+    # libespeak-ng's output differs by a few samples from call to call, so compare lengths.
+    direct = espeak.synthesize(SENTENCES[2])
+    assert abs(len(cold[2].data) - len(direct.data)) < 0.02 * len(direct.data)
+    warm, warm_stats = synthesize_chunks(espeak, SENTENCES, speed=1.0, jobs=None, cache=cache)
+    assert warm == cold
+    assert (warm_stats.requested, warm_stats.cached) == (0, 4)
+
+
+def test_gtts_standin_answering_429_to_every_fourth_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = [f"Đoạn thứ {i} của bài báo hôm nay." for i in range(30)]
+    with contextlib.ExitStack() as stack:
+        standin = stack.enter_context(
+            contextlib.contextmanager(serve_for_test)(
+                monkeypatch, rate_limit_every=4, retry_after=0.05, latency=0.01
+            )
+        )
+        gtts = create_engine("gtts", Settings())
+        clips, stats = synthesize_chunks(
+            gtts,
+            texts,
+            speed=1.0,
+            jobs=None,
+            cache=None,
+            base_delay=0.02,
+            rng=random.Random(5),
+        )
+        seen = standin.requests
+    assert [c.data for c in clips] == [standin.audio_for(t) for t in texts]
+    assert {c.codec for c in clips} == {"mp3"}
+    refused = [r for r in seen if r.status == 429]
+    assert len(refused) == len(seen) // 4 and stats.retried == len(refused) > 5
+    assert sorted({r.text for r in seen}) == sorted(texts)
+
+
+def test_gtts_unreachable_fails_fast_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    dead = f"http://127.0.0.1:{closed_port()}"
+    for name in ("HTTPS_PROXY", "https_proxy"):
+        monkeypatch.setenv(name, dead)
+    gtts = create_engine("gtts", Settings())
+    started = time.monotonic()
+    with pytest.raises(EngineError) as info:
+        synthesize_chunks(
+            gtts, texts_of(20), speed=1.0, jobs=None, cache=None, base_delay=0.05, max_delay=0.2
+        )
+    assert time.monotonic() - started < 3
+    message = str(info.value)
+    assert message.startswith("gtts: gave up after 6 tries: gtts: request connection failed")
+    assert "\n" not in message

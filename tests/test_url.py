@@ -1,0 +1,126 @@
+"""URLs against a real HTTP server on 127.0.0.1: same Article as the file, and every failure."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from article_server import DATA, MARKDOWN, PAGE, serving
+from audio_news.errors import FetchError, InputError
+from audio_news.inputs import read_article
+from audio_news.inputs.url import MAX_REDIRECTS, fetch
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    with serving() as url:
+        yield url
+
+
+def _as_from(url: str, path: str) -> object:
+    article = read_article(path)
+    return dataclasses.replace(article, source=url, meta=dataclasses.replace(article.meta, url=url))
+
+
+def test_served_page_reads_like_the_saved_file(base: str) -> None:
+    url = f"{base}/page.html"
+    from_url = read_article(url)
+    assert from_url == _as_from(url, str(DATA / PAGE))
+    assert from_url.meta.url == url
+    assert from_url.title.startswith("Thanh tra xăng dầu")
+
+
+def test_served_markdown_reads_like_the_saved_file(base: str) -> None:
+    url = f"{base}/article"
+    assert read_article(url) == _as_from(url, str(DATA / MARKDOWN))
+
+
+def test_redirects_are_followed_and_the_final_url_kept(base: str) -> None:
+    article = read_article(f"{base}/hops/{MAX_REDIRECTS - 1}")
+    assert article.meta.url == f"{base}/page.html"
+    assert article.source == f"{base}/hops/{MAX_REDIRECTS - 1}"
+
+
+def test_too_many_redirects(base: str) -> None:
+    with pytest.raises(FetchError, match="more than 5 redirects"):
+        read_article(f"{base}/hops/{MAX_REDIRECTS}")
+
+
+def test_redirect_loop(base: str) -> None:
+    with pytest.raises(FetchError, match="redirects"):
+        read_article(f"{base}/loop")
+
+
+def test_redirect_to_another_scheme_is_refused(base: str) -> None:
+    with pytest.raises(FetchError, match="only http and https"):
+        read_article(f"{base}/to-ftp")
+
+
+def test_plain_text_over_http(base: str) -> None:
+    article = read_article(f"{base}/plain")
+    assert (article.title, article.paragraphs) == ("Tiêu đề", ("Đoạn một.",))
+
+
+def test_mojibake_over_http_is_repaired(base: str) -> None:
+    article = read_article(f"{base}/latin1")
+    assert (article.title, article.paragraphs) == ("Tiêu đề", ("Đoạn một.",))
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/missing", r"cannot fetch http://127\.0\.0\.1:\d+/missing: HTTP 404 Not Found$"),
+        ("/error", r"HTTP 500 Internal Server Error$"),
+        ("/image.png", "content type image/png is not an article"),
+    ],
+)
+def test_http_failures_are_one_clear_error(base: str, path: str, message: str) -> None:
+    with pytest.raises(FetchError, match=message):
+        read_article(base + path)
+
+
+@pytest.mark.parametrize("path", ["/big", "/big-chunked"])
+def test_download_size_is_capped(base: str, path: str) -> None:
+    with pytest.raises(FetchError, match="over the download limit of 100,000 bytes"):
+        read_article(base + path, max_download_bytes=100_000)
+    assert read_article(base + path, max_download_bytes=200_000).paragraphs
+
+
+def test_slow_server_times_out(base: str) -> None:
+    start = time.monotonic()
+    with pytest.raises(FetchError, match="timed out"):
+        read_article(f"{base}/slow", timeout=0.3)
+    assert time.monotonic() - start < 1.2
+
+
+def test_slow_drip_hits_the_overall_deadline(base: str) -> None:
+    start = time.monotonic()
+    with pytest.raises(FetchError, match="timed out"):
+        fetch(f"{base}/drip", timeout=0.5)
+    assert time.monotonic() - start < 1.5
+
+
+def test_connection_refused() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(FetchError, match="cannot connect"):
+        read_article(f"http://127.0.0.1:{port}/page.html", timeout=2)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["ftp://127.0.0.1/a.txt", "file:///etc/passwd", "javascript:alert(1)", "gopher://x/y"],
+)
+def test_only_http_and_https(source: str) -> None:
+    with pytest.raises(InputError, match="only http and https"):
+        read_article(source)
+
+
+def test_url_without_host() -> None:
+    with pytest.raises(InputError, match="no host"):
+        read_article("http:///page.html")
