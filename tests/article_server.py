@@ -60,7 +60,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/to-ftp":
             self._redirect("ftp://127.0.0.1/article.txt")
         elif path == "/slow":
-            time.sleep(1.5)
+            time.sleep(3)
             self._send(200, b"late", "text/plain")
         elif path == "/drip":
             self._drip()

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).parent / "data"
-SEED = DATA / "baobackan_2023-12-28_hoi-nghi-to-chuc-xay-dung-dang.txt"
-SEED_SLUG = "hoi-nghi-toan-quoc-tong-ket-cong-tac-to-chuc-xay-dung-dang-nam-2023"
+from gtts_standin import gtts_standin  # noqa: F401  (a fixture for every test module)
+from helpers import DATA, SEED
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,8 @@ Knobs, each readable and writable while it runs: ``latency`` (seconds added per 
 ``rate_limit_every`` (answer 429 to every Nth request, with ``Retry-After: retry_after``),
 ``server_error_every`` (answer 500 to every Nth), ``refuse`` (answer ``CONNECT`` with 502, as a
 proxy does when it cannot reach the host; tunnels already open stay open), ``force_status``
-(answer every request with this HTTP status), ``no_audio`` (answer 200 without audio).
+(answer every request with this HTTP status), ``drop_every`` (hang up on every Nth request
+without answering), ``no_audio`` (answer 200 without audio).
 
 Standalone, for benchmarks or ``gtts-cli``::
 
@@ -54,6 +55,8 @@ FRAME_BYTES = 96
 """At 32 kb/s and 24 kHz every frame is exactly 96 bytes, so frames can be cut and joined."""
 TONE_SECONDS = 10
 PITCHES_HZ = (180, 210, 240, 270, 300, 330, 360, 390)
+DROPPED = 0
+"""Status recorded when the stand-in hung up instead of answering."""
 HOSTNAMES = ("translate.google.com", "*.google.com")
 
 
@@ -156,6 +159,7 @@ class GttsStandin:
         server_error_every: int = 0,
         refuse: bool = False,
         force_status: int = 0,
+        drop_every: int = 0,
         no_audio: bool = False,
         cert_dir: Path | None = None,
     ) -> None:
@@ -165,6 +169,7 @@ class GttsStandin:
         self.server_error_every = server_error_every
         self.refuse = refuse
         self.force_status = force_status
+        self.drop_every = drop_every
         self.no_audio = no_audio
         self._port = port
         self._cert_dir = cert_dir
@@ -292,6 +297,9 @@ class GttsStandin:
             n = self._count
         if self.latency > 0:
             time.sleep(self.latency)
+        if self.drop_every and n % self.drop_every == 0:
+            self._record(Recorded(text, lang, DROPPED))
+            return DROPPED, {}, b""
         if self.rate_limit_every and n % self.rate_limit_every == 0:
             headers = {} if self.retry_after is None else {"Retry-After": f"{self.retry_after:g}"}
             self._record(Recorded(text, lang, 429))
@@ -358,7 +366,12 @@ class _ApiHandler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path != API_PATH:
             self._send(404, {}, b"not found")
             return
-        self._send(*self.standin._answer(body))
+        status, headers, answer = self.standin._answer(body)
+        if status == DROPPED:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self._send(status, headers, answer)
 
 
 class _ProxyHandler(_ApiHandler):

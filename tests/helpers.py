@@ -10,6 +10,9 @@ from pathlib import Path
 import imageio_ffmpeg
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+DATA = Path(__file__).parent / "data"
+SEED = DATA / "baobackan_2023-12-28_hoi-nghi-to-chuc-xay-dung-dang.txt"
+SEED_SLUG = "hoi-nghi-toan-quoc-tong-ket-cong-tac-to-chuc-xay-dung-dang-nam-2023"
 
 
 def ebur128(path: Path) -> tuple[float, float]:
@@ -29,6 +32,7 @@ def ebur128(path: Path) -> tuple[float, float]:
         ],
         capture_output=True,
         text=True,
+        errors="replace",
         check=True,
     )
     summary = result.stderr[result.stderr.rindex("Summary:") :]

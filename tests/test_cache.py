@@ -153,6 +153,7 @@ WRITER = textwrap.dedent(
     root, key, fill, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
     clip = Clip(data=bytes([fill]) * 200_000, codec="pcm_s16le", sample_rate=22_050)
     cache = SegmentCache(Path(root))
+    Path(f"{go}.ready.{fill}").touch()
     while not go.exists():
         time.sleep(0.001)
     for _ in range(150):
@@ -174,7 +175,10 @@ def test_two_processes_writing_one_key_both_succeed_and_readers_never_see_a_torn
         for fill in (0x11, 0x22)
     ]
     cache = SegmentCache(root)
-    time.sleep(0.3)  # let both interpreters start and wait on the go file
+    ready = [Path(f"{go}.ready.{fill}") for fill in (0x11, 0x22)]
+    deadline = time.monotonic() + 30
+    while not all(p.exists() for p in ready) and time.monotonic() < deadline:
+        time.sleep(0.005)
     go.touch()
     seen: set[int] = set()
     reads = 0

@@ -22,7 +22,7 @@ from audio_news.config import Settings
 from audio_news.engines import engine_infos, resolve_engine
 from audio_news.engines.gtts import GttsEngine, extract_audio, parse_retry_after
 from audio_news.errors import EngineError, TransientEngineError
-from gtts_standin import MS_PER_CHAR, GttsStandin, closed_port, serve_for_test
+from gtts_standin import DROPPED, MS_PER_CHAR, GttsStandin, closed_port, serve_for_test
 
 SENTENCE = "Thủ tướng Phạm Minh Chính chủ trì phiên họp Chính phủ thường kỳ tháng 12."
 TRICKY = "TP. Hồ Chí Minh: giá 2,5 tỷ đồng, tăng 1.000 đồng/kg (ngày 28/12)."
@@ -144,6 +144,18 @@ def test_refused_connections_are_transient(unreachable: None) -> None:
     with pytest.raises(TransientEngineError, match="connection failed"):
         GttsEngine(timeout=(1.0, 1.0)).synthesize(SENTENCE)
     assert time.perf_counter() - started < 2.0
+
+
+def test_dropped_connection_is_transient_and_the_next_request_works(
+    standin: GttsStandin,
+) -> None:
+    standin.drop_every = 2
+    engine = GttsEngine()
+    engine.synthesize("Câu một.")
+    with pytest.raises(TransientEngineError, match="dropped"):
+        engine.synthesize("Câu hai.")
+    assert engine.synthesize("Câu ba.").data == standin.audio_for("Câu ba.")
+    assert [r.status for r in standin.requests] == [200, DROPPED, 200]
 
 
 def test_proxy_that_cannot_reach_google_is_transient(standin: GttsStandin) -> None:

@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -269,7 +271,7 @@ def _cp1258(text: str) -> bytes:
         try:
             out += ch.encode("cp1258")
         except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
+            base, *marks = list(unicodedata.normalize("NFD", ch))
             tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
             rest = "".join(m for m in marks if m not in tones)
             out += unicodedata.normalize("NFC", base + rest).encode("cp1258")
@@ -323,8 +325,6 @@ def test_stdin_and_its_hash() -> None:
     article = read_article("-", stdin=io.BytesIO(data))
     assert (article.title, article.paragraphs) == EXPECTED
     assert article.source == "-"
-    import hashlib
-
     assert article.source_sha256 == hashlib.sha256(data).hexdigest()
 
 
@@ -397,14 +397,16 @@ def test_huge_input_is_refused_without_reading_it_all() -> None:
         def readable(self) -> bool:
             return True
 
-        def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        def readinto(self, buffer: Any) -> int:
             buffer[:] = b"a" * len(buffer)
             self.read_bytes += len(buffer)
             return len(buffer)
 
     stream = Endless()
     with pytest.raises(InputError, match="too large"):
-        read_article("-", stdin=stream, max_chars=1000, max_download_bytes=10_000)  # type: ignore[arg-type]
+        read_article(
+            "-", stdin=io.BufferedReader(stream), max_chars=1000, max_download_bytes=10_000
+        )
     assert stream.read_bytes < 100_000
 
 

@@ -53,9 +53,10 @@ def client(server: LocalServer) -> Iterator[httpx.Client]:
 
 
 def raw_request(server: LocalServer, data: bytes, timeout: float = 10) -> bytes:
-    """Send bytes as they are and read until the server closes."""
+    """Send bytes as they are, say that is all, and read until the server closes."""
     with socket.create_connection((server.host, server.port), timeout=timeout) as sock:
         sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
         chunks = []
         while chunk := sock.recv(65536):
             chunks.append(chunk)
@@ -140,7 +141,7 @@ def test_unsatisfiable_range_is_416(client: httpx.Client, site: Path, first: str
 
 @pytest.mark.parametrize(
     "header",
-    ["bytes=abc", "bytes=9-3", "pages=1-2", "bytes=0-1,30000-30001", "bytes=" + "9" * 150 + "-"],
+    ["bytes=abc", "bytes=9-3", "pages=1-2", "bytes=0-1,30000-30001", "bytes=0-1" + ",0-1" * 60],
 )
 def test_ignored_ranges_get_the_whole_file(client: httpx.Client, site: Path, header: str) -> None:
     response = client.get(f"/{SLUG}.mp3", headers={"Range": header})

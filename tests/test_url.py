@@ -94,14 +94,14 @@ def test_slow_server_times_out(base: str) -> None:
     start = time.monotonic()
     with pytest.raises(FetchError, match="timed out"):
         read_article(f"{base}/slow", timeout=0.3)
-    assert time.monotonic() - start < 1.2
+    assert time.monotonic() - start < 2.5
 
 
 def test_slow_drip_hits_the_overall_deadline(base: str) -> None:
     start = time.monotonic()
     with pytest.raises(FetchError, match="timed out"):
         fetch(f"{base}/drip", timeout=0.5)
-    assert time.monotonic() - start < 1.5
+    assert time.monotonic() - start < 4
 
 
 def test_connection_refused() -> None:

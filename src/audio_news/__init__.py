@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from typing import TYPE_CHECKING, Any
 
 from .errors import AudioNewsError
 from .models import Article, Episode, Segment
-from .pipeline import Producer, produce
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .pipeline import Producer, produce
+
+
+def __getattr__(name: str) -> Any:
+    # The pipeline pulls in audio, engines and HTML parsing: load it only when asked for.
+    if name in ("produce", "Producer"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'audio_news' has no attribute {name!r}")
+
 
 __all__ = ["Article", "AudioNewsError", "Episode", "Producer", "Segment", "__version__", "produce"]

@@ -14,6 +14,8 @@ import click
 from . import __version__
 from .config import (
     DEFAULT_BITRATE_KBPS,
+    DEFAULT_FETCH_TIMEOUT_S,
+    DEFAULT_MAX_DOWNLOAD_BYTES,
     DEFAULT_MAX_INPUT_CHARS,
     DEFAULT_OUT_DIR,
     Settings,
@@ -49,6 +51,8 @@ def text_options(f: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--lexicon", type=click.Path(dir_okay=False), help="Your pronunciation lexicon (TOML or CSV)."),
             click.option("--disable-rule", "disabled_rules", multiple=True, metavar="NAME", help="Turn off a cleaning rule (see `audio-news clean --rules`)."),
             click.option("--max-chars", "max_input_chars", type=click.IntRange(min=1), help=f"Refuse longer articles [default: {DEFAULT_MAX_INPUT_CHARS}]."),
+            click.option("--max-download", "max_download_bytes", type=click.IntRange(min=1), metavar="BYTES", help=f"Refuse larger downloads [default: {DEFAULT_MAX_DOWNLOAD_BYTES}]."),
+            click.option("--timeout", "fetch_timeout", type=click.FloatRange(min=0.1), metavar="SECONDS", help=f"Time limit for downloading a URL [default: {DEFAULT_FETCH_TIMEOUT_S:g}]."),
         ]
     ):
         f = option(f)

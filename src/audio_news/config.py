@@ -23,6 +23,8 @@ DEFAULT_LOUDNESS_LUFS = -16.0
 DEFAULT_TRUE_PEAK_DBTP = -1.0
 DEFAULT_GTTS_JOBS = 8
 DEFAULT_MAX_INPUT_CHARS = 200_000
+DEFAULT_MAX_DOWNLOAD_BYTES = 5_000_000
+DEFAULT_FETCH_TIMEOUT_S = 20.0
 MIN_SPEED, MAX_SPEED = 0.5, 2.0
 
 
@@ -85,6 +87,10 @@ class Settings:
     """Names of cleaning rules turned off."""
     max_input_chars: int = DEFAULT_MAX_INPUT_CHARS
     """Refuse articles longer than this."""
+    max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
+    """Refuse URLs whose body is larger than this."""
+    fetch_timeout: float = DEFAULT_FETCH_TIMEOUT_S
+    """Seconds a URL download may take in all."""
     quiet: bool = False
     """No progress bars or notes on stderr."""
     player: bool = True
@@ -97,8 +103,10 @@ class Settings:
             raise ConfigError(f"bitrate must be between 8 and 320 kbps, not {self.bitrate_kbps}")
         if self.jobs is not None and not 1 <= self.jobs <= 64:
             raise ConfigError(f"jobs must be between 1 and 64, not {self.jobs}")
-        if self.max_input_chars < 1:
-            raise ConfigError("max input size must be positive")
+        if self.max_input_chars < 1 or self.max_download_bytes < 1:
+            raise ConfigError("input size limits must be positive")
+        if self.fetch_timeout <= 0:
+            raise ConfigError("the fetch timeout must be positive")
 
     def resolved_cache_dir(self) -> Path:
         return Path(self.cache_dir) if self.cache_dir else Path(user_cache_dir(APP_NAME))

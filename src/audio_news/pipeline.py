@@ -53,7 +53,13 @@ def read_and_clean(
     source: str, settings: Settings, stdin: BinaryIO | None = None
 ) -> tuple[Article, tuple[Removal, ...]]:
     """Read ``source`` and drop what a listener must never hear."""
-    raw = read_article(source, max_chars=settings.max_input_chars, stdin=stdin)
+    raw = read_article(
+        source,
+        max_chars=settings.max_input_chars,
+        max_download_bytes=settings.max_download_bytes,
+        timeout=settings.fetch_timeout,
+        stdin=stdin,
+    )
     result = clean_article(raw, settings.disabled_rules)
     if not result.article.title.strip():
         raise InputError(f"{source}: no title found")

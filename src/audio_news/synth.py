@@ -217,7 +217,7 @@ class _Scheduler:
         now = time.monotonic()
         failures[index] += 1
         tries = failures[index]
-        self.last_error = _one_line(error)
+        self.last_error = _one_line(error, self.engine.name)
         name, last = self.engine.name, self.last_error
         if tries >= self.max_tries:
             raise EngineError(f"{name}: gave up after {_tries(tries)}: {last}") from error
@@ -247,6 +247,8 @@ def _tries(n: int) -> str:
     return "1 try" if n == 1 else f"{n} tries"
 
 
-def _one_line(error: Exception) -> str:
+def _one_line(error: Exception, engine_name: str) -> str:
+    """The error's first line, without the engine name our own message already starts with."""
     lines = str(error).strip().splitlines()
-    return lines[0] if lines else type(error).__name__
+    line = lines[0] if lines else type(error).__name__
+    return line.removeprefix(f"{engine_name}: ")

@@ -141,9 +141,12 @@ class GttsEngine:
             if "CERTIFICATE_VERIFY_FAILED" in str(e):
                 raise EngineError(f"gtts: TLS certificate not trusted: {e}") from e
             raise TransientEngineError(f"gtts: TLS failure: {e}") from e
-        except (requests.Timeout, requests.ConnectionError) as e:
-            kind = "timed out" if isinstance(e, requests.Timeout) else "connection failed"
-            raise TransientEngineError(f"gtts: request {kind}: {e}") from e
+        except requests.Timeout as e:
+            log.debug("gtts request timed out: %s", e)
+            raise TransientEngineError(f"gtts: request timed out after {self._timeout}") from e
+        except requests.ConnectionError as e:
+            log.debug("gtts connection failed: %s", e)
+            raise TransientEngineError(f"gtts: connection failed: {_short_reason(e)}") from e
         except OSError as e:  # requests' own errors, and a CA bundle that cannot be read
             raise EngineError(f"gtts: request failed: {e}") from e
         status = response.status_code
@@ -194,12 +197,18 @@ def probe(
 
 
 def _short_reason(error: Exception) -> str:
+    text = str(error)
     if isinstance(error, requests.Timeout):
         return "timed out"
-    if isinstance(error, requests.exceptions.ProxyError):
-        return "proxy refused the connection"
     if isinstance(error, requests.exceptions.SSLError):
         return "TLS failure"
+    if "NameResolutionError" in text:
+        return "host name not found"
+    # urllib3 reports a hang-up inside a proxy tunnel as a ProxyError: test for it first.
+    if any(word in text for word in ("RemoteDisconnected", "reset", "aborted")):
+        return "connection reset or dropped"
+    if isinstance(error, requests.exceptions.ProxyError):
+        return "the proxy refused or could not reach the host"
     if isinstance(error, requests.ConnectionError):
-        return "connection failed"
-    return str(error) or type(error).__name__
+        return "could not connect"
+    return text or type(error).__name__

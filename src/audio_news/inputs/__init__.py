@@ -40,7 +40,7 @@ _CHARS_SETTING = "max_input_chars"
 def _too_large(name: str, max_chars: int) -> InputError:
     return InputError(
         f"{name} is too large: over the limit of {max_chars:,} characters "
-        f"(raise the {_CHARS_SETTING} setting to allow it)"
+        f"(raise it with --max-chars or the {_CHARS_SETTING} setting)"
     )
 
 

@@ -13,6 +13,7 @@ import lxml.etree  # type: ignore[import-untyped]
 import lxml.html  # type: ignore[import-untyped]
 import trafilatura
 from trafilatura.metadata import extract_metadata
+from trafilatura.settings import Document
 
 from ..errors import InputError
 from ..models import Article, Metadata
@@ -204,25 +205,42 @@ def _choose_title(meta_title: str | None, blocks: list[tuple[str, str]]) -> str:
     return ""
 
 
+def _metadata(tree: lxml.html.HtmlElement, url: str | None) -> Document:
+    try:
+        return extract_metadata(copy.deepcopy(tree), default_url=url, extensive=False)
+    except Exception as e:  # a bug in a third-party heuristic must not lose the article
+        log.warning("page metadata unreadable: %s", e)
+        return Document()
+
+
+def _extract(tree: lxml.html.HtmlElement, url: str | None) -> list[tuple[str, str]]:
+    """trafilatura's main-text blocks, or none when it finds nothing (or fails)."""
+    try:
+        doc = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            with_metadata=False,
+        )
+    except Exception as e:  # as above: fall back to plain blocks
+        log.warning("main-text extraction failed: %s", e)
+        return []
+    body = getattr(doc, "body", None)
+    return list(_xml_blocks(body)) if body is not None else []
+
+
 def parse_html(text: str, *, source: str, sha256: str, url: str | None = None) -> Article:
     """Build an ``Article`` from a decoded HTML page; ``url`` is where it was fetched from."""
     tree = parse_tree(text)
-    info = extract_metadata(copy.deepcopy(tree), default_url=url, extensive=False)
+    info = _metadata(tree, url)
     date = _published(tree, info.url or url, info.date)
     photo_story = _is_photo_story(tree)
     work = copy.deepcopy(tree)
     prepare(work, photo_story=photo_story)
-    doc = trafilatura.bare_extraction(
-        work,
-        url=url,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        with_metadata=False,
-    )
-    body = getattr(doc, "body", None)
-    blocks = list(_xml_blocks(body)) if body is not None else []
+    blocks = _extract(copy.deepcopy(work), url)
     if sum(len(t) for _, t in blocks) < _MIN_EXTRACTED:
         # trafilatura is unreliable on very short pages: take their plain blocks instead.
         blocks = _fallback_blocks(work) or blocks

@@ -15,6 +15,8 @@ from .meta import clip, collapse, iso_date
 log = logging.getLogger(__name__)
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+# libyaml's safe loader: fast, and it refuses absurd nesting instead of recursing for seconds.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _KEY_LINE = re.compile(r"^\s*[\w-]+\s*:")
 _BLANK = re.compile(r"\n[ \t]*\n")
 _BLOCK_START = re.compile(r"^(?:#{1,6}\s|>|[-*+]\s|\d{1,3}[.)]\s|\||!\[|```|~~~)")
@@ -41,7 +43,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         return {}, text
     block, body = match.group(1), text[match.end() :]
     try:
-        data = yaml.safe_load(block)
+        data = yaml.load(block, Loader=_LOADER)
     except (yaml.YAMLError, RecursionError, ValueError) as e:
         data = None
         log.warning("ignoring unreadable YAML front matter: %s", str(e).splitlines()[0])

@@ -50,9 +50,7 @@ def phrase_rule(group: str) -> Callable[[Draft], Edit]:
     "Quảng cáo Đọc tiếp" is all chrome: ``advert`` takes "Quảng cáo", ``read-more`` the rest.
     """
     table = phrases()[group]
-    mine = re.compile(
-        rf"(?<!\w){alternation(table['phrases'])}(?!\w){_SEPARATORS}", re.IGNORECASE
-    )
+    mine = re.compile(rf"(?<!\w){alternation(table['phrases'])}(?!\w){_SEPARATORS}", re.IGNORECASE)
     lines = [re.compile(p, re.IGNORECASE) for p in table.get("patterns", [])]
 
     def apply(draft: Draft) -> Edit:
@@ -85,7 +83,7 @@ def _is_headline(paragraph: str) -> bool:
 
 
 def related_tail(draft: Draft) -> Edit:
-    """"Xem thêm" / "Tin liên quan" boxes: the header and the headlines under it.
+    """ "Xem thêm" / "Tin liên quan" boxes: the header and the headlines under it.
 
     When nothing but headlines follows the header, everything after it goes.
     """
@@ -171,6 +169,8 @@ def _ends_cut_off(paragraph: str) -> bool:
 def teaser(draft: Draft) -> Edit:
     """A paragraph cut off with "..." whose words the article says again in full."""
     paras = list(draft.paragraphs)
+    if not any(_ends_cut_off(p) for p in paras):
+        return draft, []
     keys = [key(p) for p in paras]
     kept: list[str] = []
     removed: list[str] = []
@@ -203,14 +203,15 @@ def caption_repeat(draft: Draft) -> Edit:
     """
     keep_one = is_photo_story(draft.paragraphs)
     paras = list(draft.paragraphs)
+    keys = [key(p) for p in paras]
     kept: list[str] = []
     removed: list[str] = []
     i = 0
     while i < len(paras):
         j = i + 1
-        while j < len(paras) and key(paras[j]) == key(paras[i]):
+        while j < len(paras) and keys[j] == keys[i]:
             j += 1
-        if j - i > 1 and len(paras[i]) <= REPEAT_MAX_CHARS and key(paras[i]):
+        if j - i > 1 and len(paras[i]) <= REPEAT_MAX_CHARS and keys[i]:
             removed.extend(paras[i + 1 : j] if keep_one else paras[i:j])
             if keep_one:
                 kept.append(paras[i])
@@ -375,7 +376,7 @@ def _breaks_mid_sentence(before: str, after: str) -> bool:
     if match is not None:
         word = match.group(1).rsplit(".", 1)[-1]
         return word in abbreviations() or (len(word) == 1 and word.isupper())
-    return after[0].islower() and not before.endswith((".", "!", "?", "…", ":", "\"", "”"))
+    return after[0].islower() and not before.endswith((".", "!", "?", "…", ":", '"', "”"))
 
 
 def broken_line(draft: Draft) -> Edit:

@@ -15,14 +15,14 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-UPPER = "".join(
-    c for c in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]) if c.isupper()
-)
+UPPER = "".join(c for c in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]) if c.isupper())
 """Latin capitals, Vietnamese ones included, for use inside regex character classes."""
-LOWER = "".join(
-    c for c in map(chr, [*range(0x61, 0x250), *range(0x1E00, 0x1F00)]) if c.islower()
-)
+LOWER = "".join(c for c in map(chr, [*range(0x61, 0x250), *range(0x1E00, 0x1F00)]) if c.islower())
 """Latin small letters, Vietnamese ones included."""
+CREDIT_MAX_WORDS = 7
+CREDIT_MAX_CHARS = 120
+"""A credit ending a paragraph ("- Ảnh: Hải Nguyễn - Nam Trần") has at most this many words
+and sits within the paragraph's last ``CREDIT_MAX_CHARS`` characters."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,10 @@ def per_paragraph(fix: TextFix, *, title: bool = False) -> Callable[[Draft], Edi
 @cache
 def phrases() -> dict[str, Any]:
     """The phrase tables in ``data/clean_phrases.toml``, keyed by rule name."""
-    raw = resources.files("audio_news").joinpath("data/clean_phrases.toml").read_text(
-        encoding="utf-8"
+    raw = (
+        resources.files("audio_news")
+        .joinpath("data/clean_phrases.toml")
+        .read_text(encoding="utf-8")
     )
     return tomllib.loads(raw)
 
@@ -81,9 +83,12 @@ def alternation(words: list[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def key(text: str) -> str:
     """Text reduced to its lower-case letters and digits, for comparing paragraphs."""
-    return "".join(c for c in text.casefold() if c.isalnum())
+    return _NOT_WORD.sub("", text.casefold())
 
 
 def nfc(text: str) -> tuple[str, list[str]]:
@@ -92,10 +97,10 @@ def nfc(text: str) -> tuple[str, list[str]]:
 
 def invisible_chars(text: str) -> tuple[str, list[str]]:
     """Zero-width, format and control characters (newlines and tabs are spaces)."""
+    if text.isprintable():
+        return text, []
     gone = [
-        c
-        for c in text
-        if unicodedata.category(c) in ("Cf", "Cc", "Co", "Cs") and not c.isspace()
+        c for c in text if unicodedata.category(c) in ("Cf", "Cc", "Co", "Cs") and not c.isspace()
     ]
     if not gone:
         return text, []
@@ -108,9 +113,7 @@ def spaces(text: str) -> tuple[str, list[str]]:
     return " ".join(text.split()), []
 
 
-_EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\U000e0020-\U000e007f]+"
-)
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\U000e0020-\U000e007f]+")
 
 
 def emoji(text: str) -> tuple[str, list[str]]:
@@ -161,6 +164,8 @@ def markdown_markers(text: str) -> tuple[str, list[str]]:
     """Heading hashes, blockquote and bullet markers, horizontal rules, stray HTML tags."""
     if _RULE_LINE.match(text):
         return "", [text]
+    if text[:1] not in "#>-*+" and "<" not in text and not text.endswith("#"):
+        return text, []
     tags = _HTML_TAG.findall(text)
     text = _HTML_TAG.sub(" ", text)
     text = _QUOTE_OR_BULLET.sub("", _HEADING.sub("", text))
@@ -176,6 +181,8 @@ _EMPHASIS = (
 
 
 def markdown_emphasis(text: str) -> tuple[str, list[str]]:
+    if not any(mark in text for mark in "*_~`"):
+        return text, []
     for pattern in _EMPHASIS:
         text = pattern.sub(r"\2", text)
     return text, []
@@ -188,6 +195,8 @@ _PLAYER_ANY = re.compile(rf"(?<![\d:]){_CLOCK}\s*/\s*{_CLOCK}(?![\d:])(?:\s+0:00
 
 def player(text: str) -> tuple[str, list[str]]:
     """An audio player's clock: ``0:00 / 3:42``, a lone ``0:00``."""
+    if ":" not in text:
+        return text, []
     if _PLAYER_ONLY.match(text):
         return "", [text]
     found = _PLAYER_ANY.findall(text)
@@ -221,6 +230,13 @@ def related_link(text: str) -> tuple[str, list[str]]:
     return text[: match.start()], [match.group().strip()]
 
 
+@cache
+def _credit_hints() -> tuple[str, ...]:
+    """The first word of every credit opener: a paragraph without one has no credit."""
+    table = phrases()["photo-credit"]
+    return tuple({w.split()[0] for w in table["words"] + table["bare"]})
+
+
 def _credit_words() -> str:
     return alternation(phrases()["photo-credit"]["words"])
 
@@ -244,10 +260,13 @@ def credit_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
 def trailing_credit(text: str) -> re.Match[str] | None:
     """Where a photo credit ends the paragraph, if one does."""
     _, trailing, no_colon = credit_patterns()
-    match = trailing.search(text)
-    if match is not None and len(match.group().split()) <= 10:
+    tail = max(0, len(text) - CREDIT_MAX_CHARS)
+    if not any(hint in text[tail:] for hint in _credit_hints()):
+        return None
+    match = trailing.search(text, tail)
+    if match is not None and len(match.group().split()) <= CREDIT_MAX_WORDS:
         return match
-    return no_colon.search(text)
+    return no_colon.search(text, tail)
 
 
 def photo_credit(text: str) -> tuple[str, list[str]]:
@@ -267,6 +286,8 @@ _CLOSING_MARK = re.compile(r"\s*(?:\.{1,3}|…)?\s*/\.\s*$")
 
 def closing_mark(text: str) -> tuple[str, list[str]]:
     """The official-press end marks ``…/.``, ``../.`` and ``/.``: the sentence keeps a period."""
+    if not text.rstrip().endswith("/."):
+        return text, []
     match = _CLOSING_MARK.search(text)
     if match is None:
         return text, []

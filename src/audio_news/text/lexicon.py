@@ -41,14 +41,42 @@ class LexiconEntry:
     """Expand only before a number or a capitalised name (Q.1, P.Cô Giang, not 'bà P.')."""
 
 
-def _boundary_pattern(entry: LexiconEntry) -> str:
-    body = re.escape(entry.written)
-    if entry.whole_word:
-        if entry.written[:1].isalnum():
-            body = r"(?<!\w)" + body
-        if entry.written[-1:].isalnum():
-            body += r"(?![^\W\d_])"
-    return body if entry.case_sensitive else f"(?i:{body})"
+@dataclass
+class _Node:
+    children: dict[str, _Node] = field(default_factory=dict)
+    end: str | None = None
+    """The assertion that must hold after a form ending here; None if none ends here."""
+
+
+def _end_assertion(entry: LexiconEntry) -> str:
+    return r"(?![^\W\d_])" if entry.whole_word and entry.written[-1:].isalnum() else ""
+
+
+def _render(node: _Node) -> str:
+    branches = [re.escape(ch) + _render(child) for ch, child in sorted(node.children.items())]
+    if node.end is not None:
+        branches.append(node.end)
+    if len(branches) == 1 and node.end is None:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _trie_pattern(entries: list[LexiconEntry]) -> str:
+    """One regex branch per group of entries, factored as a trie: re tries the longest form
+    first and stays fast with hundreds of entries."""
+    groups: dict[tuple[bool, bool], _Node] = {}
+    for entry in entries:
+        start = entry.whole_word and entry.written[:1].isalnum()
+        node = groups.setdefault((entry.case_sensitive, start), _Node())
+        for ch in entry.written:
+            node = node.children.setdefault(ch, _Node())
+        if node.end is None:
+            node.end = _end_assertion(entry)
+    parts = []
+    for (case_sensitive, start), trie in groups.items():
+        body = (r"(?<!\w)" if start else "") + _render(trie)
+        parts.append(body if case_sensitive else f"(?i:{body})")
+    return "|".join(parts)
 
 
 @dataclass(frozen=True)
@@ -68,9 +96,8 @@ class UserLexicon:
                 exact.setdefault(entry.written, entry)
             else:
                 folded.setdefault(entry.written.casefold(), entry)
-        ordered = sorted(self.entries, key=lambda e: len(e.written), reverse=True)
-        pattern = "|".join(_boundary_pattern(e) for e in ordered)
-        object.__setattr__(self, "_pattern", re.compile(pattern) if ordered else None)
+        pattern = _trie_pattern(list(self.entries))
+        object.__setattr__(self, "_pattern", re.compile(pattern) if self.entries else None)
         object.__setattr__(self, "_exact", exact)
         object.__setattr__(self, "_folded", folded)
 

@@ -86,8 +86,9 @@ def read_digits(digits: str) -> str:
 
 
 def read_integer_text(digits: str) -> str:
-    """Read a run of ASCII digits as an amount; leading zeros are dropped ('03' -> ba)."""
-    if len(digits.lstrip("0")) > MAX_DIGITS:
+    """Read a run of ASCII digits as an amount; leading zeros are dropped ('03' -> ba), but a
+    long run starting with 0 is a phone number or a code ('0912345678' digit by digit)."""
+    if len(digits.lstrip("0")) > MAX_DIGITS or (digits.startswith("0") and len(digits) >= 4):
         return read_digits(digits)
     return read_int(int(digits))
 

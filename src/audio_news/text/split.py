@@ -32,8 +32,10 @@ _TOKEN_BEFORE = re.compile(r"(\S+)$")
 @cache
 def abbreviations() -> frozenset[str]:
     """Every word of the abbreviation table, across its groups."""
-    raw = resources.files("audio_news").joinpath("data/split_abbreviations.toml").read_text(
-        encoding="utf-8"
+    raw = (
+        resources.files("audio_news")
+        .joinpath("data/split_abbreviations.toml")
+        .read_text(encoding="utf-8")
     )
     table = tomllib.loads(raw)
     return frozenset(word for group in table.values() for word in group["words"])

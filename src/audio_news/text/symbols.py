@@ -91,6 +91,14 @@ def expand_currency_signs(text: str) -> str:
     return _DOLLAR_AFTER.sub(" đô la", text)
 
 
+_PER = re.compile(r"\b(đồng|đô la Mỹ|đô la|USD|nghìn|triệu|tỷ|tỉ|ki lô mét|mét|người)\s*/\s*(?=\w)")
+
+
+def read_per(text: str) -> str:
+    """1.000 đồng/lít -> ... đồng một lít; 60 km/h is a unit of its own (units.csv)."""
+    return _PER.sub(lambda m: f"{m.group(1)} một ", text)
+
+
 _SYMBOL = re.compile(r"\s*([&+=°~#])\s*(?=[\w])")
 
 

@@ -1,0 +1,248 @@
+"""Issue 3's benchmarks, side by side in one run on the same article.
+
+    python benchmarks/run.py [--runs 3] [--article PATH] [--skip-memory]
+
+1. gtts-cli vs ``audio-news --engine gtts``, both through a local stand-in for Google's
+   endpoint that adds 150 ms to every request;
+2. bare ``espeak-ng -v vi -w`` + ffmpeg to MP3 vs ``audio-news --engine espeak``;
+3. cold vs warm segment cache, and one edited sentence;
+4. a stand-in answering 429 to every 4th request;
+5. peak memory (whole process tree) on a 2-hour article.
+
+Prints medians and ratios. Needs Debian's ``espeak-ng`` for baseline 2 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from gtts_standin import GttsStandin  # noqa: E402
+
+SEED = ROOT / "tests/data/baobackan_2023-12-28_hoi-nghi-to-chuc-xay-dung-dang.txt"
+CORPUS = sorted((ROOT / "tests/data").glob("*.txt")) + sorted((ROOT / "tests/data").glob("*.md"))
+LATENCY_S = 0.15
+TWO_HOURS_CHARS = 170_000
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    found = BIN / name
+    return str(found) if found.exists() else name
+
+
+def run(cmd: Sequence[str], env: dict[str, str] | None = None) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return time.perf_counter() - started
+
+
+def median_of(runs: int, once: Callable[[], float]) -> float:
+    return statistics.median(once() for _ in range(runs))
+
+
+def audio_news(*args: str) -> list[str]:
+    return [sys.executable, "-m", "audio_news", *args]
+
+
+def script_text(article: Path, engine: str) -> str:
+    result = subprocess.run(
+        audio_news("script", str(article), "--engine", engine),
+        check=True, capture_output=True, text=True,
+    )
+    return result.stdout
+
+
+def row(label: str, baseline: float, ours: float, note: str = "") -> None:
+    ratio = baseline / ours if ours else float("inf")
+    print(f"  {label:34} {baseline:8.2f} s {ours:8.2f} s   {ratio:5.1f}x faster {note}")
+
+
+def bench_gtts(work: Path, article: Path, runs: int) -> None:
+    print(f"1. gTTS through a stand-in adding {LATENCY_S * 1000:.0f} ms per request (median of {runs})")
+    print(f"  {'':34} {'gtts-cli':>10} {'ours':>10}")
+    text = work / "gtts.txt"
+    text.write_text(script_text(article, "gtts"), encoding="utf-8")
+    with GttsStandin(latency=LATENCY_S) as standin:
+        env = {**os.environ, **standin.env()}
+
+        def cli_once() -> float:
+            return run([tool("gtts-cli"), "-l", "vi", "-f", str(text), "-o", str(work / "cli.mp3")], env)
+
+        def ours_once() -> float:
+            cache = Path(tempfile.mkdtemp(dir=work))
+            return run(audio_news("produce", str(article), "--engine", "gtts", "-q", "--force",
+                                  "--cache-dir", str(cache), "-o", str(work / "out")), env)
+
+        cli_s = median_of(runs, cli_once)
+        standin.reset()
+        ours_s = median_of(runs, ours_once)
+        per_run = len(standin.requests) // runs
+        row("seed, cold cache", cli_s, ours_s, f"({per_run} requests per run)")
+
+
+def bench_espeak(work: Path, article: Path, runs: int) -> None:
+    print(f"2. Offline: espeak-ng CLI + ffmpeg vs ours --engine espeak (median of {runs})")
+    print(f"  {'':34} {'bare':>10} {'ours':>10}")
+    if not shutil.which("espeak-ng"):
+        print("  skipped: Debian's espeak-ng CLI is not installed (apt-get install espeak-ng)")
+        return
+    import imageio_ffmpeg
+
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    text = work / "espeak.txt"
+    text.write_text(script_text(article, "espeak"), encoding="utf-8")
+    wav, mp3 = work / "bare.wav", work / "bare.mp3"
+
+    def bare_once() -> float:
+        return run(["espeak-ng", "-v", "vi", "-w", str(wav), "-f", str(text)]) + run(
+            [ffmpeg, "-y", "-loglevel", "error", "-i", str(wav), "-ar", "44100", "-ac", "1",
+             "-b:a", "64k", str(mp3)])
+
+    def ours_once() -> float:
+        return run(audio_news("produce", str(article), "--engine", "espeak", "-q", "--force",
+                              "--no-cache", "-o", str(work / "out")))
+
+    row("seed, loudness + tags included", median_of(runs, bare_once), median_of(runs, ours_once))
+
+
+def bench_cache(work: Path, article: Path, runs: int) -> None:
+    print(f"3. Segment cache, gtts through the stand-in (median of {runs})")
+    edited = work / "edited.txt"
+    lines = article.read_text(encoding="utf-8").splitlines()
+    body = next(i for i, line in enumerate(lines) if len(line) > 200)
+    lines[body] = lines[body].replace(".", ". Câu này vừa được biên tập viên thêm vào.", 1)
+    edited.write_text("\n".join(lines), encoding="utf-8")
+    with GttsStandin(latency=LATENCY_S) as standin:
+        env = {**os.environ, **standin.env()}
+        cold, warm, edit = [], [], []
+        counts: dict[str, int] = {}
+        for _ in range(runs):
+            cache = Path(tempfile.mkdtemp(dir=work))
+
+            def produce(source: Path, cache: Path = cache) -> float:
+                return run(audio_news("produce", str(source), "--engine", "gtts", "-q", "--force",
+                                      "--cache-dir", str(cache), "-o", str(work / "out")), env)
+
+            for name, source, times in (("cold", article, cold), ("warm", article, warm),
+                                        ("edited", edited, edit)):
+                standin.reset()
+                times.append(produce(source))
+                counts[name] = len(standin.requests)
+    cold_s = statistics.median(cold)
+    for name, times in (("cold", cold), ("warm", warm), ("one sentence edited", edit)):
+        share = statistics.median(times) / cold_s
+        key = name.split()[0] if name != "one sentence edited" else "edited"
+        print(f"  {name:34} {statistics.median(times):8.2f} s  {share:6.0%} of cold  "
+              f"{counts[key]:4d} requests")
+
+
+def bench_rate_limited(work: Path, article: Path) -> None:
+    print("4. Stand-in answering 429 (Retry-After: 1) to every 4th request")
+    with GttsStandin(latency=LATENCY_S, rate_limit_every=4) as standin:
+        env = {**os.environ, **standin.env()}
+        out = work / "limited"
+        seconds = run(audio_news("produce", str(article), "--engine", "gtts", "-q", "--force",
+                                 "--no-cache", "-o", str(out)), env)
+        statuses = [r.status for r in standin.requests]
+    from mutagen.mp3 import MP3
+
+    mp3 = next(out.glob("*.mp3"))
+    print(f"  complete MP3 of {MP3(mp3).info.length:.1f} s in {seconds:.2f} s; "
+          f"{statuses.count(429)} answers were 429, {statuses.count(200)} were 200")
+
+
+def tree_rss_bytes(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+def bench_memory(work: Path) -> None:
+    print("5. Peak memory, whole process tree, on a 2-hour article (--engine espeak)")
+    paragraphs: list[str] = []
+    while sum(map(len, paragraphs)) < TWO_HOURS_CHARS:
+        for path in CORPUS:
+            lines = path.read_text(encoding="utf-8").splitlines()
+            paragraphs += [f"Phần {len(paragraphs) + 1}. {line}" for line in lines if len(line) > 120]
+    article = work / "two-hours.txt"
+    article.write_text("Bản tin dài hai giờ\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    process = subprocess.Popen(
+        audio_news("produce", str(article), "--engine", "espeak", "-q", "--force", "--no-cache",
+                   "-o", str(work / "long")),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, tree_rss_bytes(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    started = time.perf_counter()
+    sampler.start()
+    _, err = process.communicate()
+    stop.set()
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"2-hour produce failed: {err.decode().strip()}")
+    from mutagen.mp3 import MP3
+
+    length = MP3(next((work / "long").glob("*.mp3"))).info.length
+    print(f"  {len(article.read_text(encoding='utf-8')):,} characters -> {length / 3600:.2f} h of "
+          f"audio in {time.perf_counter() - started:.1f} s; peak RSS {peak / 2**20:.0f} MB "
+          f"(target < 400 MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--article", type=Path, default=SEED)
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    GttsStandin.warm()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        bench_gtts(work, args.article, args.runs)
+        bench_espeak(work, args.article, args.runs)
+        bench_cache(work, args.article, args.runs)
+        bench_rate_limited(work, args.article)
+        if not args.skip_memory:
+            bench_memory(work)
+
+
+if __name__ == "__main__":
+    main()

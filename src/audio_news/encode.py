@@ -1,0 +1,171 @@
+"""MP3 encoding: one ffmpeg per part of the episode, then one gapless file.
+
+Each part is filtered (tempo, gain, limiter) and metered (momentary loudness, 4x oversampled
+peak) at the clips' own rate, then resampled to 44.1 kHz and encoded by libmp3lame, each part
+in its own process, so two parts use both cores. The parts' raw frames are joined behind a
+single LAME "Info" frame that tells players how much priming and padding to skip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .decode import ffmpeg_exe, last_line
+from .errors import AudioError
+from .fsutil import atomic_path
+from .loudness import astats_value, momentary_values
+from .mp3frames import LAME_DELAY, FrameHeader, iter_frames, lame_info_frame
+
+OUTPUT_RATE = 44_100
+LAME_QUALITY = 7
+"""libmp3lame -q: 7 skips the psychoacoustic search; twice as fast as the default and, for
+speech at 64 kbps, a higher SNR (33 vs 27 dB on the seed article)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one encoder produced."""
+
+    path: Path
+    frames: int
+    audio_bytes: int
+    first: FrameHeader
+    samples: int
+    """Samples of 44.1 kHz audio the encoder was given: exact at speed 1, else within ms."""
+    blocks: tuple[float, ...]
+    """Momentary loudness every 100 ms, LUFS, before the encoder."""
+    sample_peak_os: float
+    """Peak of the 4x oversampled signal (true-peak estimate), dBFS, before the encoder."""
+
+
+class PartEncoder:
+    """An ffmpeg reading mono s16le PCM on stdin and writing raw MP3 frames to ``path``."""
+
+    def __init__(
+        self, path: Path, rate: int, chain: str, bitrate_kbps: int, speed: float = 1.0
+    ) -> None:
+        self.path = path
+        self._ratio = OUTPUT_RATE / rate / speed
+        self._fed = 0
+        graph = (
+            f"[0:a]{chain},asplit=3[pcm][lu][tp];"
+            f"[pcm]aresample={OUTPUT_RATE}[enc];"
+            "[lu]ebur128@lu=framelog=verbose,anullsink;"
+            f"[tp]aresample={rate * 4}:filter_size=12,"
+            "astats@tp=measure_perchannel=none:measure_overall=Peak_level,anullsink"
+        )
+        cmd = [
+            ffmpeg_exe(), "-hide_banner", "-nostats", "-v", "verbose", "-y",
+            "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+            "-filter_complex", graph, "-map", "[enc]",
+            "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k",
+            "-compression_level", str(LAME_QUALITY),
+            "-f", "mp3", "-write_xing", "0", "-id3v2_version", "0", "-write_id3v1", "0",
+            str(path),
+        ]  # fmt: skip
+        try:
+            self._proc = subprocess.Popen(
+                cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+        except OSError as e:
+            raise AudioError(f"cannot run ffmpeg: {e}") from e
+        self._stderr: list[bytes] = []
+        self._drain = threading.Thread(target=self._read_errors, daemon=True)
+        self._drain.start()
+
+    def _read_errors(self) -> None:
+        assert self._proc.stderr is not None
+        self._stderr.append(self._proc.stderr.read())
+
+    def write(self, data: bytes | memoryview) -> None:
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(data)
+            self._fed += len(data) // 2
+        except (BrokenPipeError, OSError) as e:
+            self.kill()
+            raise AudioError(f"the MP3 encoder stopped early: {self._message()}") from e
+
+    def _message(self) -> str:
+        return last_line(b"".join(self._stderr))
+
+    def kill(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        self._drain.join()
+
+    def finish(self) -> Part:
+        """Close stdin, wait, and read back the meters and the frames written."""
+        assert self._proc.stdin is not None
+        with contextlib.suppress(OSError):
+            self._proc.stdin.close()
+        self._proc.wait()
+        self._drain.join()
+        if self._proc.returncode != 0:
+            raise AudioError(f"MP3 encoding failed: {self._message()}")
+        log = b"".join(self._stderr).decode("utf-8", "replace")
+        frames, audio_bytes, first = _count_frames(self.path)
+        return Part(
+            path=self.path,
+            frames=frames,
+            audio_bytes=audio_bytes,
+            first=first,
+            samples=round(self._fed * self._ratio),
+            blocks=tuple(momentary_values(log, "lu")),
+            sample_peak_os=astats_value(log, "tp", "Peak level dB"),
+        )
+
+
+def _count_frames(path: Path) -> tuple[int, int, FrameHeader]:
+    data = path.read_bytes()
+    frames = size = 0
+    first: FrameHeader | None = None
+    for pos, header in iter_frames(data):
+        if pos != size:
+            raise AudioError(f"unexpected bytes in encoder output at {pos}")
+        first = first or header
+        frames += 1
+        size += header.length
+    if first is None or size != len(data):
+        raise AudioError("the encoder wrote no MP3 frames")
+    return frames, size, first
+
+
+def part_offsets(parts: list[Part]) -> list[int]:
+    """Where each part's first sample lands in the gapless output, in samples."""
+    offsets, at = [], 0
+    for part in parts:
+        offsets.append(at)
+        at += part.frames * part.first.samples
+    return offsets
+
+
+def join_parts(target: Path, parts: list[Part], bitrate_kbps: int) -> float:
+    """Write ``target`` as one Info frame plus every part's frames; return its duration (s).
+
+    A part's priming lands in the silence at the join, so later parts start at a frame
+    boundary: ``part_offsets`` says where.
+    """
+    last = parts[-1]
+    content = part_offsets(parts)[-1] + last.samples
+    total_frames = sum(p.frames for p in parts)
+    padding = total_frames * last.first.samples - LAME_DELAY - content
+    info = lame_info_frame(
+        parts[0].first,
+        audio_frames=total_frames,
+        audio_bytes=sum(p.audio_bytes for p in parts),
+        padding=max(padding, 0),
+        bitrate_kbps=bitrate_kbps,
+    )
+    with atomic_path(target) as tmp, tmp.open("wb") as out:
+        out.write(info)
+        for part in parts:
+            with part.path.open("rb") as src:
+                shutil.copyfileobj(src, out, 1 << 20)
+    return content / OUTPUT_RATE

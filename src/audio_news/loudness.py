@@ -1,0 +1,170 @@
+"""Loudness: reading ffmpeg's meters, gating momentary blocks, and choosing gain and limiting.
+
+Speech engines differ in how peaky they are: espeak's pulses put its peaks some 20 dB above
+its loudness, so reaching -16 LUFS under a -1 dBTP ceiling takes several dB of limiting, and
+limiting lowers loudness. ``choose_gain`` measures that loss on a sample of the episode
+instead of guessing it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import math
+import re
+import subprocess
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .decode import ffmpeg_exe, last_line, run_ffmpeg
+from .errors import AudioError
+
+LAME_INPUT_SCALE_DB = 20 * math.log10(0.95)
+"""libmp3lame scales its input by 0.95 (its default ``scale``); every level drops this much."""
+TRUE_PEAK_MARGIN_DB = 0.5
+"""Headroom between the limiter's sample ceiling and the true-peak target (codec overshoot)."""
+MAX_LIMITING_DB = 12.0
+"""Never limit peaks by more than this to reach the loudness target."""
+ABSOLUTE_GATE = -70.0
+
+_FLOAT = r"(-?(?:\d+(?:\.\d+)?|inf))"
+
+
+def limiter_args(ceiling_db: float) -> str:
+    """A lookahead peak limiter at ``ceiling_db`` dBFS, delay compensated, no auto level."""
+    return (
+        f"alimiter=limit={10 ** (ceiling_db / 20):.6f}:attack=5:release=50:level=false:latency=true"
+    )
+
+
+def _float(text: str) -> float:
+    return float(text.replace("inf", "Infinity"))
+
+
+def summary_integrated(stderr: str, name: str) -> float:
+    """Integrated loudness from the summary of the ``ebur128@name`` filter."""
+    at = stderr.rfind(f"[ebur128@{name} @")
+    found = re.search(r"I:\s+" + _FLOAT + r" LUFS", stderr[at:]) if at >= 0 else None
+    if found is None:
+        raise AudioError(f"no loudness summary from ffmpeg ({name})")
+    return _float(found.group(1))
+
+
+def astats_value(stderr: str, name: str, label: str) -> float:
+    """An overall statistic printed by the ``astats@name`` filter."""
+    found = re.search(rf"\[astats@{name} @ [^\]]+\] {label}: " + _FLOAT, stderr)
+    if found is None:
+        raise AudioError(f"no {label.lower()} from ffmpeg")
+    return _float(found.group(1))
+
+
+def momentary_values(stderr: str, name: str) -> list[float]:
+    """Every momentary loudness (400 ms block, 100 ms hop) that ``ebur128@name`` logged."""
+    pattern = re.compile(rf"\[ebur128@{name} @ [^\]]+\] t:.*?M:\s*" + _FLOAT)
+    return [_float(m.group(1)) for m in pattern.finditer(stderr)]
+
+
+def gated_loudness(blocks: Iterable[float]) -> float:
+    """BS.1770 integrated loudness from block loudnesses: absolute then relative gate."""
+    kept = [b for b in blocks if b > ABSOLUTE_GATE]
+    if not kept:
+        return -math.inf
+
+    def mean_power(values: Sequence[float]) -> float:
+        return sum(10 ** (v / 10) for v in values) / len(values)
+
+    relative = 10 * math.log10(mean_power(kept)) - 10
+    kept = [b for b in kept if b > relative]
+    return 10 * math.log10(mean_power(kept))
+
+
+def measure_loudness(path: Path) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) of an audio file, by ffmpeg's ebur128 filter."""
+    if not Path(path).is_file():
+        raise AudioError(f"no such audio file: {path}")
+    args = ["-nostdin", "-i", str(path), "-af", "ebur128@m=peak=true:framelog=quiet"]
+    stderr = run_ffmpeg([*args, "-f", "null", "-"]).stderr.decode("utf-8", "replace")
+    at = stderr.rfind("[ebur128@m @")
+    peak = re.search(r"True peak:\s+Peak:\s+" + _FLOAT + r" dBFS", stderr[at:])
+    if peak is None:
+        raise AudioError("no true peak from ffmpeg")
+    return summary_integrated(stderr, "m"), _float(peak.group(1))
+
+
+def calibration_depths(shortfall_db: float) -> tuple[float, ...]:
+    """Limiting depths to try when unity gain to the ceiling leaves us ``shortfall_db`` quiet."""
+    return tuple(min(shortfall_db * f, MAX_LIMITING_DB) for f in (1.0, 1.5, 2.0))
+
+
+def solve_depth(shortfall_db: float, measured: Sequence[tuple[float, float]]) -> float:
+    """Depth d with d - loss(d) = ``shortfall_db``, from (depth, loss) pairs; loss(0) = 0.
+
+    Linear between measured points, extended along the last segment, capped.
+    """
+    points = [(0.0, 0.0), *sorted(measured)]
+    gains = [(d, d - loss) for d, loss in points]
+    for (d0, g0), (d1, g1) in itertools.pairwise(gains):
+        if g1 >= shortfall_db and g1 > g0:
+            return d0 + (d1 - d0) * (shortfall_db - g0) / (g1 - g0)
+    (d0, g0), (d1, g1) = gains[-2], gains[-1]
+    slope = (g1 - g0) / (d1 - d0) if d1 > d0 else 0.0
+    if slope <= 0.05:
+        return min(d1, MAX_LIMITING_DB)
+    return min(d1 + (shortfall_db - g1) / slope, MAX_LIMITING_DB)
+
+
+class PcmMeter:
+    """An ffmpeg metering a mono s16le stream through named branches, in one pass.
+
+    Each branch is a filter chain (``""`` for none) ending in an integrated loudness meter;
+    ``finish`` returns each branch's integrated loudness.
+    """
+
+    def __init__(self, rate: int, branches: dict[str, str]) -> None:
+        self._names = list(branches)
+        labels = "".join(f"[{n}]" for n in self._names)
+        parts = [f"[0:a]asplit={len(self._names)}{labels}" if len(self._names) > 1 else ""]
+        for n, chain in branches.items():
+            source = f"[{n}]" if len(self._names) > 1 else "[0:a]"
+            body = f"{chain}," if chain else ""
+            sink = "anullsink" if n != self._names[-1] else "anull[out]"
+            parts.append(f"{source}{body}ebur128@{n}=framelog=quiet,{sink}")
+        graph = ";".join(p for p in parts if p)
+        cmd = [
+            ffmpeg_exe(), "-hide_banner", "-nostats",
+            "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+            "-filter_complex", graph, "-map", "[out]", "-f", "null", "-",
+        ]  # fmt: skip
+        try:
+            self._proc = subprocess.Popen(
+                cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+        except OSError as e:
+            raise AudioError(f"cannot run ffmpeg: {e}") from e
+        self._stderr: list[bytes] = []
+        self._drain = threading.Thread(target=self._read_errors, daemon=True)
+        self._drain.start()
+
+    def _read_errors(self) -> None:
+        assert self._proc.stderr is not None
+        self._stderr.append(self._proc.stderr.read())
+
+    def write(self, data: bytes | memoryview) -> None:
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(data)
+        except (BrokenPipeError, OSError) as e:
+            self.finish()
+            raise AudioError("the loudness meter stopped early") from e
+
+    def finish(self) -> dict[str, float]:
+        assert self._proc.stdin is not None
+        with contextlib.suppress(OSError):
+            self._proc.stdin.close()
+        self._proc.wait()
+        self._drain.join()
+        log = b"".join(self._stderr).decode("utf-8", "replace")
+        if self._proc.returncode != 0:
+            raise AudioError(f"loudness metering failed: {last_line(log.encode())}")
+        return {n: summary_integrated(log, n) for n in self._names}

@@ -1,0 +1,198 @@
+"""Assembly on real espeak speech, checked by decoding the MP3 and measuring it with ffmpeg."""
+
+from __future__ import annotations
+
+import subprocess
+import warnings
+from pathlib import Path
+
+import imageio_ffmpeg
+import pytest
+from mutagen.mp3 import MP3, BitrateMode
+
+from audio_news.audio import Rendered, measure_loudness, render_episode
+from audio_news.config import Pauses, Settings
+from audio_news.decode import iter_pcm
+from audio_news.engines.espeak import EspeakEngine
+from audio_news.errors import AudioError
+from audio_news.models import Boundary, Chunk, Clip
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import audioop
+
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+TEXTS = [
+    ("Hội nghị toàn quốc tổng kết công tác tổ chức", Boundary.TITLE),
+    ("Sáng nay tại Hà Nội", Boundary.CLAUSE),
+    ("Ban Tổ chức Trung ương tổ chức hội nghị", Boundary.SENTENCE),
+    ("Các đại biểu đã thảo luận nhiều vấn đề quan trọng", Boundary.PARAGRAPH),
+    ("Hội nghị kết thúc vào buổi chiều", Boundary.END),
+]
+PAUSES = Pauses()
+WANTED_GAP = {
+    Boundary.CLAUSE: PAUSES.clause,
+    Boundary.SENTENCE: PAUSES.sentence,
+    Boundary.PARAGRAPH: PAUSES.paragraph,
+    Boundary.TITLE: PAUSES.title,
+}
+
+
+@pytest.fixture(scope="module")
+def espeak() -> EspeakEngine:
+    return EspeakEngine()
+
+
+def _episode(espeak: EspeakEngine, repeat: int = 1) -> tuple[list[Clip], list[Chunk]]:
+    texts = TEXTS[:-1] * repeat + TEXTS[-1:]
+    chunks = [
+        Chunk(text=t, paragraph=0 if b is Boundary.TITLE else 1, sentence=n, boundary=b)
+        for n, (t, b) in enumerate(texts)
+    ]
+    return [espeak.synthesize(c.text) for c in chunks], chunks
+
+
+def _decode(path: Path) -> bytes:
+    cmd = [FFMPEG, "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-"]
+    return subprocess.run(cmd, capture_output=True, check=True).stdout
+
+
+def _speech_runs(
+    pcm: bytes, rate: int = 44_100, min_gap: float = 0.15
+) -> list[tuple[float, float]]:
+    """Stretches of sound in decoded audio, bridging silences shorter than ``min_gap``."""
+    w = rate // 200
+    runs: list[list[float]] = []
+    for s in range(0, len(pcm) // 2 - w, w):
+        if audioop.rms(pcm[2 * s : 2 * (s + w)], 2) > 60:  # about -55 dBFS
+            t = s / rate
+            if runs and t - runs[-1][1] < min_gap:
+                runs[-1][1] = t + w / rate
+            else:
+                runs.append([t, t + w / rate])
+    return [(a, b) for a, b in runs]
+
+
+def _render(tmp_path: Path, clips: list[Clip], chunks: list[Chunk], **kw: object) -> Rendered:
+    return render_episode(clips, chunks, Settings(**kw), tmp_path / "ep.mp3")  # type: ignore[arg-type]
+
+
+def test_mp3_format_loudness_and_duration(espeak: EspeakEngine, tmp_path: Path) -> None:
+    clips, chunks = _episode(espeak)
+    rendered = _render(tmp_path, clips, chunks)
+    mp3 = tmp_path / "ep.mp3"
+    info = MP3(mp3).info
+    assert (info.sample_rate, info.channels, info.bitrate) == (44_100, 1, 64_000)
+    assert info.bitrate_mode is BitrateMode.CBR
+    assert abs(info.length - rendered.duration) < 0.005
+    assert abs(len(_decode(mp3)) / 2 / 44_100 - rendered.duration) < 0.002
+    lufs, peak = measure_loudness(mp3)
+    assert -17.0 <= lufs <= -15.0
+    assert peak <= -1.0
+    assert abs(rendered.loudness_lufs - lufs) < 0.5
+    assert abs(rendered.true_peak_dbtp - peak) < 0.6
+    assert not list(tmp_path.glob(".*"))
+
+
+def test_silence_trimmed_pauses_and_chunk_times(espeak: EspeakEngine, tmp_path: Path) -> None:
+    clips, chunks = _episode(espeak)
+    rendered = _render(tmp_path, clips, chunks)
+    runs = _speech_runs(_decode(tmp_path / "ep.mp3"))
+    assert len(runs) == len(chunks)
+    assert runs[0][0] < 0.06
+    assert rendered.duration - runs[-1][1] < 0.06
+    for (start, end), (on, off) in zip(rendered.chunk_times, runs, strict=True):
+        assert abs(start - on) < 0.05
+        assert abs(end - off) < 0.05
+    for chunk, (_, off), (on, _) in zip(chunks, runs, runs[1:], strict=False):
+        assert abs((on - off) - WANTED_GAP[chunk.boundary]) < 0.06, chunk.boundary
+
+
+def test_long_episode_is_split_and_joined_without_a_gap(
+    espeak: EspeakEngine, tmp_path: Path
+) -> None:
+    clips, chunks = _episode(espeak, repeat=5)
+    rendered = _render(tmp_path, clips, chunks)
+    assert rendered.duration > 30
+    pcm = _decode(tmp_path / "ep.mp3")
+    assert abs(len(pcm) / 2 / 44_100 - rendered.duration) < 0.002
+    runs = _speech_runs(pcm)
+    assert len(runs) == len(chunks)
+    for (start, end), (on, off) in zip(rendered.chunk_times, runs, strict=True):
+        assert abs(start - on) < 0.05
+        assert abs(end - off) < 0.05
+    lufs, peak = measure_loudness(tmp_path / "ep.mp3")
+    assert -17.0 <= lufs <= -15.0 and peak <= -1.0
+
+
+def test_speed_keeps_timings(espeak: EspeakEngine, tmp_path: Path) -> None:
+    clips, chunks = _episode(espeak)
+    normal = _render(tmp_path, clips, chunks)
+    fast = _render(tmp_path, clips, chunks, speed=1.5)
+    assert fast.duration == pytest.approx(normal.duration / 1.5, rel=0.03)
+    runs = _speech_runs(_decode(tmp_path / "ep.mp3"), min_gap=0.12)
+    assert len(runs) == len(chunks)
+    for (start, _), (on, _) in zip(fast.chunk_times, runs, strict=True):
+        assert abs(start - on) < 0.05
+
+
+def _to_mp3(pcm: bytes, rate: int, info_frame: bool, path: Path) -> bytes:
+    cmd = [FFMPEG, "-v", "error", "-y", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-"]
+    cmd += [
+        "-ar",
+        "24000",
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        "32k",
+        "-write_xing",
+        str(int(info_frame)),
+    ]
+    subprocess.run([*cmd, str(path)], input=pcm, check=True)
+    return path.read_bytes()
+
+
+def test_mp3_clips_decode_in_one_batch_to_their_own_lengths(
+    espeak: EspeakEngine, tmp_path: Path
+) -> None:
+    pcm_clips, _ = _episode(espeak)
+    mp3s = [
+        Clip(_to_mp3(c.data, c.sample_rate, n % 2 == 0, tmp_path / f"{n}.mp3"), "mp3", 24_000)
+        for n, c in enumerate(pcm_clips)
+    ]
+    decoded = list(iter_pcm(mp3s, range(len(mp3s)), 24_000))
+    for n, (pcm, source) in enumerate(zip(decoded, pcm_clips, strict=True)):
+        seconds = len(source.data) / 2 / source.sample_rate
+        if n % 2 == 0:  # gapless info: exactly the source's length
+            assert abs(len(pcm) / 2 / 24_000 - seconds) < 0.001
+        else:  # raw frames: priming and padding stay, at most two frames more
+            assert 0 <= len(pcm) / 2 / 24_000 - seconds < 0.1
+
+
+def test_episode_from_mp3_clips(espeak: EspeakEngine, tmp_path: Path) -> None:
+    pcm_clips, chunks = _episode(espeak)
+    mp3s = [
+        Clip(_to_mp3(c.data, c.sample_rate, True, tmp_path / f"{n}.mp3"), "mp3", 24_000)
+        for n, c in enumerate(pcm_clips)
+    ]
+    rendered = _render(tmp_path, mp3s, chunks)
+    runs = _speech_runs(_decode(tmp_path / "ep.mp3"))
+    assert len(runs) == len(chunks)
+    for (start, _), (on, _) in zip(rendered.chunk_times, runs, strict=True):
+        assert abs(start - on) < 0.05
+    lufs, peak = measure_loudness(tmp_path / "ep.mp3")
+    assert -17.0 <= lufs <= -15.0 and peak <= -1.0
+
+
+def test_bad_input_is_an_audio_error(espeak: EspeakEngine, tmp_path: Path) -> None:
+    clips, chunks = _episode(espeak)
+    with pytest.raises(AudioError):
+        _render(tmp_path, clips[:-1], chunks)
+    with pytest.raises(AudioError):
+        _render(tmp_path, [Clip(b"abc", "opus", 48_000)] * len(chunks), chunks)
+    silent = [Clip(bytes(4410), "pcm_s16le", 22_050)] * len(chunks)
+    with pytest.raises(AudioError):
+        _render(tmp_path, silent, chunks)
+    with pytest.raises(AudioError):
+        measure_loudness(tmp_path / "missing.mp3")
+    assert not (tmp_path / "ep.mp3").exists()

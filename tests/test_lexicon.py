@@ -1,0 +1,98 @@
+"""User pronunciation lexicons: TOML and CSV files, flags, errors, and winning over rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audio_news.errors import ConfigError
+from audio_news.text.lexicon import load_lexicon
+from audio_news.text.normalize import Normalizer, builtin_abbreviations
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_toml_words_table(tmp_path: Path) -> None:
+    path = _write(tmp_path, "lex.toml", '[words]\n"FLC" = "ép en xi"\n"Faros" = "Pha rốt"\n')
+    lexicon = load_lexicon(path)
+    assert len(lexicon) == 2
+    normalizer = Normalizer(lexicon)
+    assert normalizer.normalize("Tập đoàn FLC mua Faros năm 2011.") == (
+        "Tập đoàn ép en xi mua Pha rốt năm hai nghìn không trăm mười một."
+    )
+
+
+def test_toml_entries_with_flags(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "lex.toml",
+        '[[entry]]\nwritten = "hose"\nspoken = "Hô dê"\ncase_sensitive = false\n\n'
+        '[[entry]]\nwritten = "Vin"\nspoken = "Vin"\n\n'
+        '[[entry]]\nwritten = "@"\nspoken = "a còng"\nwhole_word = false\n',
+    )
+    lexicon = load_lexicon(path)
+    assert lexicon.apply("sàn HOSE và sàn HoSE") == "sàn Hô dê và sàn Hô dê"
+    assert lexicon.apply("ban@vnexpress") == "ban a còng vnexpress"
+    assert lexicon.apply("VinFast") == "VinFast"
+
+
+def test_csv_with_flags(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "lex.csv",
+        "# newsroom lexicon\nwritten,spoken,whole_word,case_sensitive\n"
+        "Kherson,Khe xôn,,\nkm,ki lô mét,true,true\nUSD,đô,yes,no\n",
+    )
+    lexicon = load_lexicon(path)
+    assert lexicon.written_forms() == ["Kherson", "km", "USD"]
+    assert lexicon.apply("Kherson cách 5 km, giá 3 usd") == "Khe xôn cách 5 ki lô mét, giá 3 đô"
+
+
+def test_user_lexicon_wins_over_builtin(tmp_path: Path) -> None:
+    path = _write(tmp_path, "lex.csv", "written,spoken\nUBND,ủy ban\n2-1,hai trên một\n")
+    normalizer = Normalizer(load_lexicon(path))
+    assert normalizer.normalize("UBND tỉnh thắng 2-1.") == "Ủy ban tỉnh thắng hai trên một."
+    assert Normalizer().normalize("UBND tỉnh thắng 2-1.") == (
+        "Ủy ban nhân dân tỉnh thắng hai một."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("bad.toml", "[words\n", "not valid TOML"),
+        ("empty.toml", "title = 'x'\n", "no [words] or [[entry]]"),
+        ("bad.csv", "a,b\n1,2\n", "'written' and 'spoken'"),
+        ("blank.csv", "written,spoken\nFLC,\n", "non-empty"),
+        ("flag.csv", "written,spoken,whole_word\nFLC,ép,maybe\n", "whole_word must be"),
+        ("lex.json", "{}", "use a .toml or .csv"),
+    ],
+)
+def test_errors_are_one_clear_line(tmp_path: Path, name: str, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_lexicon(_write(tmp_path, name, text))
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_file_is_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read lexicon"):
+        load_lexicon(tmp_path / "nope.toml")
+
+
+def test_builtin_table_loads_and_has_the_issue_entries() -> None:
+    forms = set(builtin_abbreviations().written_forms())
+    wanted = {"UBND", "HĐND", "TP.HCM", "TP.", "TW", "BCH", "THPT", "CSGT", "GD&ĐT", "GD-ĐT",
+              "TAND", "VKSND", "VKS", "HĐXX", "PGS.TS", "GS.TS", "ThS.", "Q.", "P.", "CATP"}
+    assert wanted <= forms
+    assert len(forms) >= 150
+
+
+def test_before_name_entries_leave_initials_alone() -> None:
+    table = builtin_abbreviations()
+    assert table.apply("P.5, Q.Gò Vấp, bà P. đến") == "Phường 5, quận Gò Vấp, bà P. đến"

@@ -1,0 +1,239 @@
+"""Sentence splitting and chunking: named cases from the corpus, and properties."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from audio_news.errors import ConfigError
+from audio_news.text.split import abbreviations, chunk_text, split_sentences
+
+DATA = Path(__file__).parent / "data"
+
+SENTENCES: list[tuple[str, str, list[str]]] = [
+    (
+        "abbreviation TP. and PGS.TS.",
+        "Tại TP. Hồ Chí Minh, PGS.TS. Lê Văn Sanh nói. Ông về Q. Bình Thạnh.",
+        ["Tại TP. Hồ Chí Minh, PGS.TS. Lê Văn Sanh nói.", "Ông về Q. Bình Thạnh."],
+    ),
+    (
+        "titles ThS., GS., Th.S, TS.",
+        "ThS. Nguyễn Hà và GS. Trần Văn Thọ dự. Th.S. Lê An và TS. Vũ Minh cũng có mặt.",
+        ["ThS. Nguyễn Hà và GS. Trần Văn Thọ dự.", "Th.S. Lê An và TS. Vũ Minh cũng có mặt."],
+    ),
+    (
+        "P. and Q. before a name or number",
+        "Trụ sở ở số 52 Nguyễn Khắc Nhu, P. Cô Giang, Q. 1. Người dân đến giải quyết.",
+        ["Trụ sở ở số 52 Nguyễn Khắc Nhu, P. Cô Giang, Q. 1.", "Người dân đến giải quyết."],
+    ),
+    (
+        "initials",
+        "Nghe vậy, bà S. đồng ý hỗ trợ ông T. 400 triệu đồng. Phía ông T. thì có đề xuất khác.",
+        [
+            "Nghe vậy, bà S. đồng ý hỗ trợ ông T. 400 triệu đồng.",
+            "Phía ông T. thì có đề xuất khác.",
+        ],
+    ),
+    (
+        "decimals and thousands",
+        "Tỷ lệ đạt 32,4%. Có 49.704 trường hợp, thu 4.300 tỷ đồng và 5,5% thiệt hại.",
+        ["Tỷ lệ đạt 32,4%.", "Có 49.704 trường hợp, thu 4.300 tỷ đồng và 5,5% thiệt hại."],
+    ),
+    (
+        "dates",
+        "Sáng 28/12, hội nghị diễn ra. Từ ngày 1.7.2024 đến 28.7.1929 và 4.1.2017 - 4.1.2018.",
+        ["Sáng 28/12, hội nghị diễn ra.", "Từ ngày 1.7.2024 đến 28.7.1929 và 4.1.2017 - 4.1.2018."],
+    ),
+    (
+        "a sentence ending in a number",
+        "Hội nghị diễn ra năm 2023. 10 nhóm nhiệm vụ được đề ra.",
+        ["Hội nghị diễn ra năm 2023.", "10 nhóm nhiệm vụ được đề ra."],
+    ),
+    (
+        "ellipsis before lower case is no end",
+        "Tại các tuyến đường Lý Tự Trọng, Hải Hồ… nước dâng ngập. "
+        "Có ô tô BS: 14A-130... 23 lần đỗ.",
+        [
+            "Tại các tuyến đường Lý Tự Trọng, Hải Hồ… nước dâng ngập.",
+            "Có ô tô BS: 14A-130... 23 lần đỗ.",
+        ],
+    ),
+    (
+        "ellipsis before a capital ends",
+        "34 lần đỗ trên đường Trần Phú, Q.5... Từ đầu năm 2017 đến nay, PC67 gửi thông báo.",
+        ["34 lần đỗ trên đường Trần Phú, Q.5...", "Từ đầu năm 2017 đến nay, PC67 gửi thông báo."],
+    ),
+    (
+        "closing quotes stay with their sentence",
+        'Ông nói: "Tôi thấy vợ chồng nó nghèo khổ." Bà S. không đồng ý.',
+        ['Ông nói: "Tôi thấy vợ chồng nó nghèo khổ."', "Bà S. không đồng ý."],
+    ),
+    (
+        "curly and doubled quotes",
+        "Tân tổng thống nói ‘‘nỗi lo chiến tranh.’’ Tổng thống cảm ơn “người dân.” Hết giờ.",
+        [
+            "Tân tổng thống nói ‘‘nỗi lo chiến tranh.’’",
+            "Tổng thống cảm ơn “người dân.”",
+            "Hết giờ.",
+        ],
+    ),
+    (
+        "a quote opening the next sentence",
+        'Ông Sanh nói vậy. "Nói thẳng, công an chưa làm hết trách nhiệm", ông nói.',
+        ["Ông Sanh nói vậy.", '"Nói thẳng, công an chưa làm hết trách nhiệm", ông nói.'],
+    ),
+    (
+        "question and exclamation marks",
+        "Bà đã chết đâu mà ông đòi cho nhà? Thật lòng chúng tôi nghe nó phản cảm quá! Ông à.",
+        [
+            "Bà đã chết đâu mà ông đòi cho nhà?",
+            "Thật lòng chúng tôi nghe nó phản cảm quá!",
+            "Ông à.",
+        ],
+    ),
+    (
+        "Roman numerals end sentences",
+        "Bà Mai là Ủy viên Bộ Chính trị khóa XII, XIII. Tiếp đó, bà giữ chức Trưởng Ban.",
+        ["Bà Mai là Ủy viên Bộ Chính trị khóa XII, XIII.", "Tiếp đó, bà giữ chức Trưởng Ban."],
+    ),
+    (
+        "TP.HCM and Q.1 have no space after the dot",
+        "Ở TP.HCM, xe đỗ trên đường Hàm Nghi, Q.1 nhiều lần.",
+        ["Ở TP.HCM, xe đỗ trên đường Hàm Nghi, Q.1 nhiều lần."],
+    ),
+    ("no final punctuation", "Thư Tin không kết thúc", ["Thư Tin không kết thúc"]),
+    ("empty", "   ", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "paragraph", "expected"), SENTENCES, ids=[c[0] for c in SENTENCES]
+)
+def test_split_sentences(case: str, paragraph: str, expected: list[str]) -> None:
+    assert split_sentences(paragraph) == expected
+
+
+def test_abbreviation_table_holds_the_issue_list() -> None:
+    assert {"TP", "TS", "PGS", "ThS", "GS", "Q", "P", "Th.S"} <= abbreviations()
+
+
+SEED = (
+    "Năm 2023 là năm thứ ba triển khai thực hiện Nghị quyết Đại hội XIII của Đảng, nghị quyết "
+    "đại hội đảng bộ các cấp nhiệm kỳ 2020 – 2025."
+)
+
+CHUNKS: list[tuple[str, str, int, list[str]]] = [
+    ("fits", "Sáng 28/12, tại Hà Nội.", 100, ["Sáng 28/12, tại Hà Nội."]),
+    (
+        "cut at the comma",
+        SEED,
+        100,
+        [
+            "Năm 2023 là năm thứ ba triển khai thực hiện Nghị quyết Đại hội XIII của Đảng,",
+            "nghị quyết đại hội đảng bộ các cấp nhiệm kỳ 2020 – 2025.",
+        ],
+    ),
+    (
+        "clauses packed greedily",
+        "Tổ chức bộ máy, biên chế, vị trí việc làm; công tác cán bộ: kiểm tra, giám sát.",
+        40,
+        ["Tổ chức bộ máy, biên chế,", "vị trí việc làm; công tác cán bộ:", "kiểm tra, giám sát."],
+    ),
+    (
+        "a dash between words is a clause boundary, between numbers it is not",
+        "Tại ngã tư Nguyễn Văn Linh - Lê Đình Lý, nhiệm kỳ 2020 – 2025 rất dài",
+        30,
+        ["Tại ngã tư Nguyễn Văn Linh -", "Lê Đình Lý,", "nhiệm kỳ 2020 – 2025 rất dài"],
+    ),
+    (
+        "a long clause is cut at spaces",
+        "Công tác thẩm định thẩm tra rà soát thông tin liên quan đến nhân sự",
+        30,
+        ["Công tác thẩm định thẩm tra rà", "soát thông tin liên quan đến", "nhân sự"],
+    ),
+    (
+        "only an overlong word is cut inside",
+        "Địa chỉ http://catphcm.bocongan.gov.vn/tra-cuu ở đây",
+        16,
+        ["Địa chỉ", "http://catphcm.b", "ocongan.gov.vn/t", "ra-cuu ở đây"],
+    ),
+    ("empty", "  ", 100, []),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "sentence", "limit", "expected"), CHUNKS, ids=[c[0] for c in CHUNKS]
+)
+def test_chunk_text(case: str, sentence: str, limit: int, expected: list[str]) -> None:
+    assert chunk_text(sentence, limit) == expected
+
+
+def test_chunk_never_splits_a_combining_mark_from_its_letter() -> None:
+    word = "a" * 9 + "e\u0301" + "b" * 5  # e + combining acute at the cut
+    pieces = chunk_text(word, 10)
+    assert "".join(pieces) == word
+    assert all(p[0] != "\u0301" for p in pieces)
+
+
+def test_chunk_limit_must_be_positive() -> None:
+    with pytest.raises(ConfigError):
+        chunk_text("Một câu.", 0)
+
+
+words = st.text(
+    alphabet=st.sampled_from("aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặ0123456789AĐ"),
+    min_size=1,
+    max_size=14,
+)
+punct = st.sampled_from(["", "", "", ",", ".", ";", ":", "...", "…", "!", "?", "”", " -", " –"])
+sentences = st.lists(st.tuples(words, punct), min_size=1, max_size=40).map(
+    lambda pairs: " ".join(w + p for w, p in pairs)
+)
+
+
+@given(sentences, st.integers(min_value=18, max_value=120))  # every word fits
+def test_chunks_rejoin_to_the_sentence_and_fit(sentence: str, limit: int) -> None:
+    chunks = chunk_text(sentence, limit)
+    assert all(0 < len(c) <= limit for c in chunks)
+    assert " ".join(chunks) == " ".join(sentence.split())
+
+
+@given(st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=8), st.integers(1, 50))
+def test_chunks_of_any_text_keep_every_character(parts: list[str], limit: int) -> None:
+    sentence = " ".join(parts)
+    chunks = chunk_text(sentence, limit)
+    assert all(len(c) <= limit for c in chunks)
+    assert "".join("".join(chunks).split()) == "".join(sentence.split())
+
+
+@given(st.lists(st.tuples(words, punct), min_size=1, max_size=40))
+def test_sentences_rejoin_to_the_paragraph(pairs: list[tuple[str, str]]) -> None:
+    paragraph = " ".join(w + p for w, p in pairs)
+    assert " ".join(split_sentences(paragraph)) == " ".join(paragraph.split())
+
+
+def _corpus_paragraphs() -> list[str]:
+    paragraphs: list[str] = []
+    for path in sorted(DATA.glob("*.txt")) + sorted(DATA.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        paragraphs += [p for p in text.split("\n\n") if p.strip() and not p.startswith("---")]
+    return paragraphs
+
+
+def test_corpus_sentences_and_chunks_round_trip() -> None:
+    count = 0
+    for paragraph in _corpus_paragraphs():
+        sentences = split_sentences(paragraph)
+        assert " ".join(sentences) == " ".join(paragraph.split())
+        for sentence in sentences:
+            chunks = chunk_text(sentence, 100)
+            assert all(len(c) <= 100 for c in chunks)
+            if max(len(w) for w in sentence.split()) <= 100:
+                assert " ".join(chunks) == sentence
+            else:  # an image address longer than the limit is the one thing cut inside
+                assert "".join("".join(chunks).split()) == sentence.replace(" ", "")
+            count += len(chunks)
+    assert count > 500
