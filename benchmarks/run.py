@@ -60,7 +60,9 @@ def audio_news(*args: str) -> list[str]:
 def script_text(article: Path, engine: str) -> str:
     result = subprocess.run(
         audio_news("script", str(article), "--engine", engine),
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return result.stdout
 
@@ -71,7 +73,9 @@ def row(label: str, baseline: float, ours: float, note: str = "") -> None:
 
 
 def bench_gtts(work: Path, article: Path, runs: int) -> None:
-    print(f"1. gTTS through a stand-in adding {LATENCY_S * 1000:.0f} ms per request (median of {runs})")
+    print(
+        f"1. gTTS via a stand-in adding {LATENCY_S * 1000:.0f} ms per request (median of {runs})"
+    )
     print(f"  {'':34} {'gtts-cli':>10} {'ours':>10}")
     text = work / "gtts.txt"
     text.write_text(script_text(article, "gtts"), encoding="utf-8")
@@ -79,12 +83,27 @@ def bench_gtts(work: Path, article: Path, runs: int) -> None:
         env = {**os.environ, **standin.env()}
 
         def cli_once() -> float:
-            return run([tool("gtts-cli"), "-l", "vi", "-f", str(text), "-o", str(work / "cli.mp3")], env)
+            return run(
+                [tool("gtts-cli"), "-l", "vi", "-f", str(text), "-o", str(work / "cli.mp3")], env
+            )
 
         def ours_once() -> float:
             cache = Path(tempfile.mkdtemp(dir=work))
-            return run(audio_news("produce", str(article), "--engine", "gtts", "-q", "--force",
-                                  "--cache-dir", str(cache), "-o", str(work / "out")), env)
+            return run(
+                audio_news(
+                    "produce",
+                    str(article),
+                    "--engine",
+                    "gtts",
+                    "-q",
+                    "--force",
+                    "--cache-dir",
+                    str(cache),
+                    "-o",
+                    str(work / "out"),
+                ),
+                env,
+            )
 
         cli_s = median_of(runs, cli_once)
         standin.reset()
@@ -108,12 +127,37 @@ def bench_espeak(work: Path, article: Path, runs: int) -> None:
 
     def bare_once() -> float:
         return run(["espeak-ng", "-v", "vi", "-w", str(wav), "-f", str(text)]) + run(
-            [ffmpeg, "-y", "-loglevel", "error", "-i", str(wav), "-ar", "44100", "-ac", "1",
-             "-b:a", "64k", str(mp3)])
+            [
+                ffmpeg,
+                "-y",
+                "-loglevel",
+                "error",
+                "-i",
+                str(wav),
+                "-ar",
+                "44100",
+                "-ac",
+                "1",
+                "-b:a",
+                "64k",
+                str(mp3),
+            ]
+        )
 
     def ours_once() -> float:
-        return run(audio_news("produce", str(article), "--engine", "espeak", "-q", "--force",
-                              "--no-cache", "-o", str(work / "out")))
+        return run(
+            audio_news(
+                "produce",
+                str(article),
+                "--engine",
+                "espeak",
+                "-q",
+                "--force",
+                "--no-cache",
+                "-o",
+                str(work / "out"),
+            )
+        )
 
     row("seed, loudness + tags included", median_of(runs, bare_once), median_of(runs, ours_once))
 
@@ -133,11 +177,27 @@ def bench_cache(work: Path, article: Path, runs: int) -> None:
             cache = Path(tempfile.mkdtemp(dir=work))
 
             def produce(source: Path, cache: Path = cache) -> float:
-                return run(audio_news("produce", str(source), "--engine", "gtts", "-q", "--force",
-                                      "--cache-dir", str(cache), "-o", str(work / "out")), env)
+                return run(
+                    audio_news(
+                        "produce",
+                        str(source),
+                        "--engine",
+                        "gtts",
+                        "-q",
+                        "--force",
+                        "--cache-dir",
+                        str(cache),
+                        "-o",
+                        str(work / "out"),
+                    ),
+                    env,
+                )
 
-            for name, source, times in (("cold", article, cold), ("warm", article, warm),
-                                        ("edited", edited, edit)):
+            for name, source, times in (
+                ("cold", article, cold),
+                ("warm", article, warm),
+                ("edited", edited, edit),
+            ):
                 standin.reset()
                 times.append(produce(source))
                 counts[name] = len(standin.requests)
@@ -145,8 +205,10 @@ def bench_cache(work: Path, article: Path, runs: int) -> None:
     for name, times in (("cold", cold), ("warm", warm), ("one sentence edited", edit)):
         share = statistics.median(times) / cold_s
         key = name.split()[0] if name != "one sentence edited" else "edited"
-        print(f"  {name:34} {statistics.median(times):8.2f} s  {share:6.0%} of cold  "
-              f"{counts[key]:4d} requests")
+        print(
+            f"  {name:34} {statistics.median(times):8.2f} s  {share:6.0%} of cold  "
+            f"{counts[key]:4d} requests"
+        )
 
 
 def bench_rate_limited(work: Path, article: Path) -> None:
@@ -154,14 +216,28 @@ def bench_rate_limited(work: Path, article: Path) -> None:
     with GttsStandin(latency=LATENCY_S, rate_limit_every=4) as standin:
         env = {**os.environ, **standin.env()}
         out = work / "limited"
-        seconds = run(audio_news("produce", str(article), "--engine", "gtts", "-q", "--force",
-                                 "--no-cache", "-o", str(out)), env)
+        seconds = run(
+            audio_news(
+                "produce",
+                str(article),
+                "--engine",
+                "gtts",
+                "-q",
+                "--force",
+                "--no-cache",
+                "-o",
+                str(out),
+            ),
+            env,
+        )
         statuses = [r.status for r in standin.requests]
     from mutagen.mp3 import MP3
 
     mp3 = next(out.glob("*.mp3"))
-    print(f"  complete MP3 of {MP3(mp3).info.length:.1f} s in {seconds:.2f} s; "
-          f"{statuses.count(429)} answers were 429, {statuses.count(200)} were 200")
+    print(
+        f"  complete MP3 of {MP3(mp3).info.length:.1f} s in {seconds:.2f} s; "
+        f"{statuses.count(429)} answers were 429, {statuses.count(200)} were 200"
+    )
 
 
 def tree_rss_bytes(pid: int) -> int:
@@ -194,13 +270,25 @@ def bench_memory(work: Path) -> None:
     while sum(map(len, paragraphs)) < TWO_HOURS_CHARS:
         for path in CORPUS:
             lines = path.read_text(encoding="utf-8").splitlines()
-            paragraphs += [f"Phần {len(paragraphs) + 1}. {line}" for line in lines if len(line) > 120]
+            paragraphs += [
+                f"Phần {len(paragraphs) + 1}. {line}" for line in lines if len(line) > 120
+            ]
     article = work / "two-hours.txt"
     article.write_text("Bản tin dài hai giờ\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
     process = subprocess.Popen(
-        audio_news("produce", str(article), "--engine", "espeak", "-q", "--force", "--no-cache",
-                   "-o", str(work / "long")),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        audio_news(
+            "produce",
+            str(article),
+            "--engine",
+            "espeak",
+            "-q",
+            "--force",
+            "--no-cache",
+            "-o",
+            str(work / "long"),
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     peak = 0
     stop = threading.Event()
@@ -222,9 +310,11 @@ def bench_memory(work: Path) -> None:
     from mutagen.mp3 import MP3
 
     length = MP3(next((work / "long").glob("*.mp3"))).info.length
-    print(f"  {len(article.read_text(encoding='utf-8')):,} characters -> {length / 3600:.2f} h of "
-          f"audio in {time.perf_counter() - started:.1f} s; peak RSS {peak / 2**20:.0f} MB "
-          f"(target < 400 MB)")
+    print(
+        f"  {len(article.read_text(encoding='utf-8')):,} characters -> {length / 3600:.2f} h of "
+        f"audio in {time.perf_counter() - started:.1f} s; peak RSS {peak / 2**20:.0f} MB "
+        f"(target < 400 MB)"
+    )
 
 
 def main() -> None:

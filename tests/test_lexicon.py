@@ -57,9 +57,7 @@ def test_user_lexicon_wins_over_builtin(tmp_path: Path) -> None:
     path = _write(tmp_path, "lex.csv", "written,spoken\nUBND,ủy ban\n2-1,hai trên một\n")
     normalizer = Normalizer(load_lexicon(path))
     assert normalizer.normalize("UBND tỉnh thắng 2-1.") == "Ủy ban tỉnh thắng hai trên một."
-    assert Normalizer().normalize("UBND tỉnh thắng 2-1.") == (
-        "Ủy ban nhân dân tỉnh thắng hai một."
-    )
+    assert Normalizer().normalize("UBND tỉnh thắng 2-1.") == ("Ủy ban nhân dân tỉnh thắng hai một.")
 
 
 @pytest.mark.parametrize(
@@ -87,8 +85,28 @@ def test_missing_file_is_config_error(tmp_path: Path) -> None:
 
 def test_builtin_table_loads_and_has_the_issue_entries() -> None:
     forms = set(builtin_abbreviations().written_forms())
-    wanted = {"UBND", "HĐND", "TP.HCM", "TP.", "TW", "BCH", "THPT", "CSGT", "GD&ĐT", "GD-ĐT",
-              "TAND", "VKSND", "VKS", "HĐXX", "PGS.TS", "GS.TS", "ThS.", "Q.", "P.", "CATP"}
+    wanted = {
+        "UBND",
+        "HĐND",
+        "TP.HCM",
+        "TP.",
+        "TW",
+        "BCH",
+        "THPT",
+        "CSGT",
+        "GD&ĐT",
+        "GD-ĐT",
+        "TAND",
+        "VKSND",
+        "VKS",
+        "HĐXX",
+        "PGS.TS",
+        "GS.TS",
+        "ThS.",
+        "Q.",
+        "P.",
+        "CATP",
+    }
     assert wanted <= forms
     assert len(forms) >= 150
 

@@ -60,8 +60,28 @@ def test_integers(n: int, expected: str) -> None:
 
 
 def test_every_integer_reads_without_digits_and_roundtrips_structure() -> None:
-    words = {"không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười",
-             "mươi", "mốt", "tư", "lăm", "linh", "trăm", "nghìn", "triệu", "tỷ"}
+    words = {
+        "không",
+        "một",
+        "hai",
+        "ba",
+        "bốn",
+        "năm",
+        "sáu",
+        "bảy",
+        "tám",
+        "chín",
+        "mười",
+        "mươi",
+        "mốt",
+        "tư",
+        "lăm",
+        "linh",
+        "trăm",
+        "nghìn",
+        "triệu",
+        "tỷ",
+    }
     for n in list(range(0, 3000)) + [10**k + 5 for k in range(3, 13)]:
         spoken = read_int(n).split()
         assert set(spoken) <= words, n

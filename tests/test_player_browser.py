@@ -21,8 +21,12 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--autoplay-policy=no-user-gesture-required", "--mute-audio",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--autoplay-policy=no-user-gesture-required",
+    "--mute-audio",
 ]
 SLUG = "ban-tin-thu-nghiem"
 SCREENSHOT_ENV = "AUDIO_NEWS_SCREENSHOT"
@@ -39,8 +43,12 @@ sync_api = pytest.importorskip("playwright.sync_api")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
     write_player(out, make_episode(out))
-    write_player(out, make_episode(out, slug="tin-hai", title="Tin thứ hai", date="2024-05-16",
-                                   body=(("Một câu ngắn.",),)))
+    write_player(
+        out,
+        make_episode(
+            out, slug="tin-hai", title="Tin thứ hai", date="2024-05-16", body=(("Một câu ngắn.",),)
+        ),
+    )
     write_index(out)
     return out
 
@@ -96,8 +104,9 @@ def test_page_renders_vietnamese_transcript(page: Any, segments: list[dict[str, 
     assert page.locator(".anp-play").get_attribute("aria-label") == "Phát"
     for selector in (".anp-seek", ".anp-speed", ".anp-transcript"):
         assert page.locator(selector).get_attribute("aria-label")
-    duration = json.loads(page.evaluate("JSON.stringify(document.querySelector('.anp-dur')"
-                                        ".textContent)"))
+    duration = json.loads(
+        page.evaluate("JSON.stringify(document.querySelector('.anp-dur').textContent)")
+    )
     assert duration == "0:06"
 
 
@@ -107,9 +116,11 @@ def test_play_advances_time_and_highlight(page: Any, segments: list[dict[str, An
     assert page.locator(".anp").get_attribute("data-state") == "playing"
     assert page.locator(".anp-play").get_attribute("aria-label") == "Tạm dừng"
     assert highlighted(page) == 0
-    page.wait_for_function(f"() => +document.querySelector('.anp').dataset.sentence >= 1"
-                           f" && document.querySelector('.anp audio').currentTime"
-                           f" >= {segments[1]['start']}")
+    page.wait_for_function(
+        f"() => +document.querySelector('.anp').dataset.sentence >= 1"
+        f" && document.querySelector('.anp audio').currentTime"
+        f" >= {segments[1]['start']}"
+    )
     current = page.locator(".anp-s.anp-current")
     assert current.count() == 1
     assert current.inner_text() == segments[highlighted(page)]["text"]
@@ -166,8 +177,12 @@ def test_keyboard_controls(page: Any, segments: list[dict[str, Any]]) -> None:
 
 
 def test_phone_width_and_screenshot(browser: Any, server: LocalServer, tmp_path: Path) -> None:
-    context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     tab = context.new_page()
     tab.set_default_timeout(TIMEOUT_MS)
     tab.goto(server.url + f"{SLUG}.html")
@@ -193,7 +208,9 @@ def test_index_embeds_a_player_per_episode(browser: Any, server: LocalServer) ->
     tab.goto(server.url)
     tab.wait_for_function("() => document.querySelectorAll('.anp[data-ready=true]').length === 2")
     assert tab.locator(".anp-item h2").all_inner_texts() == [
-        "Bản tin thử nghiệm: Hà Nội đón mưa lớn", "Tin thứ hai"]
+        "Bản tin thử nghiệm: Hà Nội đón mưa lớn",
+        "Tin thứ hai",
+    ]
     tab.locator(".anp-play").nth(1).click()
     tab.wait_for_function("() => !document.querySelectorAll('.anp audio')[1].paused")
     tab.locator(".anp-play").nth(0).click()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -85,8 +86,8 @@ def test_seed_sidecars_match_audio(seed_episode: tuple[Path, str]) -> None:
     assert abs(document["duration"] - duration) < 0.1
     segments = document["segments"]
     assert segments[0]["paragraph"] == 0
-    assert all(a["end"] <= b["start"] for a, b in zip(segments, segments[1:]))
-    assert 0 <= segments[0]["start"] and segments[-1]["end"] <= duration + 0.05
+    assert all(a["end"] <= b["start"] for a, b in itertools.pairwise(segments))
+    assert segments[0]["start"] >= 0 and segments[-1]["end"] <= duration + 0.05
     assert not any(caption in s["text"] for s in segments for caption in CAPTIONS)
     vtt = (out / f"{SEED_SLUG}.vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT")

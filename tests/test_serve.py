@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import socket
 import subprocess
@@ -55,11 +56,16 @@ def client(server: LocalServer) -> Iterator[httpx.Client]:
 def raw_request(server: LocalServer, data: bytes, timeout: float = 10) -> bytes:
     """Send bytes as they are, say that is all, and read until the server closes."""
     with socket.create_connection((server.host, server.port), timeout=timeout) as sock:
-        sock.sendall(data)
-        sock.shutdown(socket.SHUT_WR)
         chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
+        try:
+            sock.sendall(data)
+            sock.shutdown(socket.SHUT_WR)
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except (ConnectionResetError, OSError) as e:
+            # The server may answer and close before we finish sending garbage.
+            if e.errno not in (errno.ENOTCONN, errno.ECONNRESET, errno.EPIPE):
+                raise
     return b"".join(chunks)
 
 

@@ -135,8 +135,12 @@ class SegmentCache:
         )
 
     def _entry_paths(self) -> list[Path]:
-        return [p for shard in self._shards() for p in shard.glob(f"*{_SUFFIX}")
-                if not p.name.startswith(".")]
+        return [
+            p
+            for shard in self._shards()
+            for p in shard.glob(f"*{_SUFFIX}")
+            if not p.name.startswith(".")
+        ]
 
 
 def _is_hex(name: str) -> bool:
@@ -147,7 +151,11 @@ def _encode(clip: Clip) -> bytes:
     codec = clip.codec.encode("ascii")
     body = codec + clip.data
     header = _HEADER.pack(
-        _MAGIC, FORMAT_VERSION, clip.sample_rate, len(codec), len(clip.data),
+        _MAGIC,
+        FORMAT_VERSION,
+        clip.sample_rate,
+        len(codec),
+        len(clip.data),
         hashlib.sha256(body).digest(),
     )
     return header + body
@@ -157,7 +165,7 @@ def _decode(blob: bytes) -> Clip | None:
     if len(blob) < _HEADER.size:
         return None
     magic, version, rate, codec_len, data_len, digest = _HEADER.unpack_from(blob)
-    body = blob[_HEADER.size:]
+    body = blob[_HEADER.size :]
     if (
         magic != _MAGIC
         or version != FORMAT_VERSION

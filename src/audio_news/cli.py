@@ -48,11 +48,38 @@ def engine_option(f: Callable[..., Any]) -> Callable[..., Any]:
 def text_options(f: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(
         [
-            click.option("--lexicon", type=click.Path(dir_okay=False), help="Your pronunciation lexicon (TOML or CSV)."),
-            click.option("--disable-rule", "disabled_rules", multiple=True, metavar="NAME", help="Turn off a cleaning rule (see `audio-news clean --rules`)."),
-            click.option("--max-chars", "max_input_chars", type=click.IntRange(min=1), help=f"Refuse longer articles [default: {DEFAULT_MAX_INPUT_CHARS}]."),
-            click.option("--max-download", "max_download_bytes", type=click.IntRange(min=1), metavar="BYTES", help=f"Refuse larger downloads [default: {DEFAULT_MAX_DOWNLOAD_BYTES}]."),
-            click.option("--timeout", "fetch_timeout", type=click.FloatRange(min=0.1), metavar="SECONDS", help=f"Time limit for downloading a URL [default: {DEFAULT_FETCH_TIMEOUT_S:g}]."),
+            click.option(
+                "--lexicon",
+                type=click.Path(dir_okay=False),
+                help="Your pronunciation lexicon (TOML or CSV).",
+            ),
+            click.option(
+                "--disable-rule",
+                "disabled_rules",
+                multiple=True,
+                metavar="NAME",
+                help="Turn off a cleaning rule (see `audio-news clean --rules`).",
+            ),
+            click.option(
+                "--max-chars",
+                "max_input_chars",
+                type=click.IntRange(min=1),
+                help=f"Refuse longer articles [default: {DEFAULT_MAX_INPUT_CHARS}].",
+            ),
+            click.option(
+                "--max-download",
+                "max_download_bytes",
+                type=click.IntRange(min=1),
+                metavar="BYTES",
+                help=f"Refuse larger downloads [default: {DEFAULT_MAX_DOWNLOAD_BYTES}].",
+            ),
+            click.option(
+                "--timeout",
+                "fetch_timeout",
+                type=click.FloatRange(min=0.1),
+                metavar="SECONDS",
+                help=f"Time limit for downloading a URL [default: {DEFAULT_FETCH_TIMEOUT_S:g}].",
+            ),
         ]
     ):
         f = option(f)
@@ -80,7 +107,12 @@ class Group(click.Group):
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="audio-news")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="TOML config file [default: ./audio-news.toml, else the user config dir's config.toml].")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML config file [default: ./audio-news.toml, else the user config dir's config.toml].",
+)
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None) -> None:
     """Turn news articles (Vietnamese first) into podcast-ready MP3 episodes.
@@ -96,23 +128,58 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 
 @cli.command()
 @click.argument("articles", nargs=-1, required=True)
-@click.option("-o", "--out-dir", type=click.Path(file_okay=False), help=f"Folder for the episodes [default: {DEFAULT_OUT_DIR}].")
+@click.option(
+    "-o",
+    "--out-dir",
+    type=click.Path(file_okay=False),
+    help=f"Folder for the episodes [default: {DEFAULT_OUT_DIR}].",
+)
 @engine_option
-@click.option("--speed", type=click.FloatRange(0.5, 2.0), help="Speaking speed, pitch kept [default: 1.0].")
-@click.option("--bitrate", "bitrate_kbps", type=click.IntRange(8, 320), help=f"MP3 bitrate in kbps [default: {DEFAULT_BITRATE_KBPS}].")
+@click.option(
+    "--speed", type=click.FloatRange(0.5, 2.0), help="Speaking speed, pitch kept [default: 1.0]."
+)
+@click.option(
+    "--bitrate",
+    "bitrate_kbps",
+    type=click.IntRange(8, 320),
+    help=f"MP3 bitrate in kbps [default: {DEFAULT_BITRATE_KBPS}].",
+)
 @click.option("--artist", help="ID3 artist: the publication or author.")
 @click.option("--album", help="ID3 album: the podcast or series name.")
 @click.option("--date", help="Episode date, YYYY-MM-DD [default: the article's, else today].")
-@click.option("--cover", type=click.Path(exists=True, dir_okay=False), help="Cover art (JPEG or PNG).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Synthesis requests in flight [default: 8 for gtts, 1 for espeak].")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help="Segment cache folder [default: the user cache dir].")
+@click.option(
+    "--cover", type=click.Path(exists=True, dir_okay=False), help="Cover art (JPEG or PNG)."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="Synthesis requests in flight [default: 8 for gtts, 1 for espeak].",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Segment cache folder [default: the user cache dir].",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the segment cache.")
 @click.option("--no-player", is_flag=True, help="Do not write the web player page.")
 @click.option("-f", "--force", is_flag=True, help="Remake episodes that are already up to date.")
 @click.option("-q", "--quiet", is_flag=True, default=None, help="No progress bars or notes.")
 @text_options
 @click.pass_context
-def produce(ctx: click.Context, articles: tuple[str, ...], no_cache: bool, no_player: bool, force: bool, artist: str | None, album: str | None, date: str | None, cover: str | None, **options: Any) -> None:
+def produce(
+    ctx: click.Context,
+    /,
+    articles: tuple[str, ...],
+    no_cache: bool,
+    no_player: bool,
+    force: bool,
+    artist: str | None,
+    album: str | None,
+    date: str | None,
+    cover: str | None,
+    **options: Any,
+) -> None:
     """Make one MP3 episode per ARTICLE (file, folder, URL, or - for stdin)."""
     from .batch import run_batch
     from .inputs import expand_sources
@@ -133,7 +200,7 @@ def produce(ctx: click.Context, articles: tuple[str, ...], no_cache: bool, no_pl
 @engine_option
 @text_options
 @click.pass_context
-def script(ctx: click.Context, **options: Any) -> None:
+def script(ctx: click.Context, /, **options: Any) -> None:
     """Print exactly what will be spoken: the title, then one line per chunk."""
     from .engines import create_engine, resolve_engine
     from .pipeline import prepare
@@ -151,11 +218,15 @@ def script(ctx: click.Context, **options: Any) -> None:
 
 @cli.command()
 @click.argument("article", required=False)
-@click.option("--show-removed", is_flag=True, help="Print what was removed, each line with its rule.")
+@click.option(
+    "--show-removed", is_flag=True, help="Print what was removed, each line with its rule."
+)
 @click.option("--rules", "list_rules", is_flag=True, help="List the cleaning rules and exit.")
 @text_options
 @click.pass_context
-def clean(ctx: click.Context, article: str | None, show_removed: bool, list_rules: bool, **options: Any) -> None:
+def clean(
+    ctx: click.Context, /, article: str | None, show_removed: bool, list_rules: bool, **options: Any
+) -> None:
     """Print the cleaned article: the title, then one paragraph per line."""
     from .pipeline import read_and_clean
     from .text.clean import RULE_NAMES, format_removed

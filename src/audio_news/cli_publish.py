@@ -41,8 +41,13 @@ def feed(ctx: click.Context, /, output_dir: Path, base_url: str, **overrides: An
 @click.command("serve")
 @click.argument("output_dir", type=_OUTPUT_DIR)
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
-@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int,
-              help="Port to listen on; 0 picks a free one.")
+@click.option(
+    "--port",
+    default=DEFAULT_PORT,
+    show_default=True,
+    type=int,
+    help="Port to listen on; 0 picks a free one.",
+)
 def serve(output_dir: Path, host: str, port: int) -> None:
     """Serve OUTPUT_DIR over HTTP: an index at /, episode pages, audio with seeking."""
     server = LocalServer(output_dir, host=host, port=port, log_level="info")

@@ -98,7 +98,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         if not MIN_SPEED <= self.speed <= MAX_SPEED:
-            raise ConfigError(f"speed must be between {MIN_SPEED} and {MAX_SPEED}, not {self.speed}")
+            raise ConfigError(
+                f"speed must be between {MIN_SPEED} and {MAX_SPEED}, not {self.speed}"
+            )
         if not 8 <= self.bitrate_kbps <= 320:
             raise ConfigError(f"bitrate must be between 8 and 320 kbps, not {self.bitrate_kbps}")
         if self.jobs is not None and not 1 <= self.jobs <= 64:

@@ -140,9 +140,22 @@ def make_cover(target: Path, title: str) -> Path:
                 ":line_spacing=24:x=(w-text_w)/2:y=(h-text_h)/2"
             )
         cmd = [
-            imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-            "-f", "lavfi", "-i", source + text_filter + ",format=rgb24",
-            "-frames:v", "1", "-f", "image2", "-c:v", "png", str(out),
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            source + text_filter + ",format=rgb24",
+            "-frames:v",
+            "1",
+            "-f",
+            "image2",
+            "-c:v",
+            "png",
+            str(out),
         ]
         try:
             subprocess.run(cmd, check=True, capture_output=True, timeout=60)

@@ -22,7 +22,7 @@ from .fsutil import atomic_path
 from .inputs import read_article
 from .models import Article, Episode, Removal, Script
 from .progress import Reporter, SilentReporter
-from .publish import write_player
+from .publish import write_index, write_player
 from .script import build_script, script_paragraphs, sentence_segments
 from .sidecars import episode_document, write_sidecars
 from .slug import slugify
@@ -133,7 +133,9 @@ class Producer:
         article, script = prepared.article, prepared.script
         out_dir = Path(settings.out_dir)
         slug = slugify(article.title)
-        mp3_path, json_path, vtt_path = (out_dir / f"{slug}{ext}" for ext in (".mp3", ".json", ".vtt"))
+        mp3_path, json_path, vtt_path = (
+            out_dir / f"{slug}{ext}" for ext in (".mp3", ".json", ".vtt")
+        )
         fingerprint = output_fingerprint(article, settings, self.engine)
         if not force and is_up_to_date(json_path, mp3_path, fingerprint):
             self.reporter.note(f"up to date, skipped: {mp3_path}")
@@ -152,7 +154,9 @@ class Producer:
             date = settings.tags.date or article.meta.date or dt.date.today().isoformat()
             summary = article.paragraphs[0]
             with atomic_path(mp3_path) as tmp_mp3:
-                rendered = render_episode(clips, script.chunks, settings, tmp_mp3, self.reporter.stage)
+                rendered = render_episode(
+                    clips, script.chunks, settings, tmp_mp3, self.reporter.stage
+                )
                 self.reporter.stage("tagging")
                 write_tags(tmp_mp3, self._tag_data(article, script, date, summary))
                 segments = sentence_segments(script, rendered.chunk_times)
@@ -169,12 +173,14 @@ class Producer:
                     album=settings.tags.album,
                 )
                 document.update(
-                    source=article.source, source_sha256=article.source_sha256,
+                    source=article.source,
+                    source_sha256=article.source_sha256,
                     fingerprint=fingerprint,
                 )
                 write_sidecars(json_path, vtt_path, document, segments)
             if settings.player:
                 write_player(out_dir, json_path)
+                write_index(out_dir)
         finally:
             self.reporter.finish_article()
         return Episode(

@@ -86,8 +86,11 @@ def _segment(raw: object, path: Path) -> EpisodeSegment:
         raise InputError(f"{path.name} is not a valid episode file: a segment is not an object")
     text, start, end, paragraph = (raw.get(k) for k in ("text", "start", "end", "paragraph"))
     if not (
-        isinstance(text, str) and _is_number(start) and _is_number(end)
-        and isinstance(paragraph, int) and not isinstance(paragraph, bool)
+        isinstance(text, str)
+        and _is_number(start)
+        and _is_number(end)
+        and isinstance(paragraph, int)
+        and not isinstance(paragraph, bool)
     ):
         raise InputError(
             f"{path.name} is not a valid episode file: a segment needs text, start, end, paragraph"
@@ -101,8 +104,11 @@ def parse_episode(doc: Any, path: Path) -> EpisodeInfo:
     _require(doc.get("version") == EPISODE_VERSION, path, f"version is not {EPISODE_VERSION}")
     audio = doc.get("audio")
     _require(isinstance(audio, str) and audio.endswith(".mp3"), path, "audio must name an MP3")
-    _require(Path(audio).name == audio and not audio.startswith("."), path,
-             "audio must be a plain file name")
+    _require(
+        Path(audio).name == audio and not audio.startswith("."),
+        path,
+        "audio must be a plain file name",
+    )
     for key in ("title", "engine", "date", "summary"):
         _require(isinstance(doc.get(key), str), path, f"{key} must be a string")
     _require(bool(doc["title"].strip()), path, "title is empty")
@@ -110,13 +116,22 @@ def parse_episode(doc: Any, path: Path) -> EpisodeInfo:
         dt.date.fromisoformat(doc["date"])
     except ValueError as e:
         raise InputError(f"{path.name} is not a valid episode file: date must be YYYY-MM-DD") from e
-    _require(_is_number(doc.get("duration")) and doc["duration"] >= 0, path,
-             "duration must be a number of seconds")
-    _require(_optional_str(doc.get("artist")) and _optional_str(doc.get("album")), path,
-             "artist and album must be strings or null")
+    _require(
+        _is_number(doc.get("duration")) and doc["duration"] >= 0,
+        path,
+        "duration must be a number of seconds",
+    )
+    _require(
+        _optional_str(doc.get("artist")) and _optional_str(doc.get("album")),
+        path,
+        "artist and album must be strings or null",
+    )
     paragraphs, segments = doc.get("paragraphs"), doc.get("segments")
-    _require(isinstance(paragraphs, list) and all(isinstance(p, str) for p in paragraphs), path,
-             "paragraphs must be a list of strings")
+    _require(
+        isinstance(paragraphs, list) and all(isinstance(p, str) for p in paragraphs),
+        path,
+        "paragraphs must be a list of strings",
+    )
     _require(isinstance(segments, list), path, "segments must be a list")
     return EpisodeInfo(
         slug=path.stem,
@@ -228,7 +243,8 @@ def render_index(out_dir: Path, title: str = DEFAULT_INDEX_TITLE) -> str:
     feed = Path(out_dir) / FEED_NAME
     feed_link = (
         f'<link rel="alternate" type="application/rss+xml" href="{FEED_NAME}">'
-        if feed.is_file() else ""
+        if feed.is_file()
+        else ""
     )
     return _template("index.html").substitute(
         title=html.escape(title), items="\n".join(items), feed_link=feed_link

@@ -133,8 +133,13 @@ class FileSlice(Response):
     """Part or all of an open file, streamed in chunks; closes the file when done."""
 
     def __init__(
-        self, handle: BinaryIO, status_code: int, headers: dict[str, str],
-        start: int, length: int, head: bool,
+        self,
+        handle: BinaryIO,
+        status_code: int,
+        headers: dict[str, str],
+        start: int,
+        length: int,
+        head: bool,
     ) -> None:
         self.status_code = status_code
         self.background = None
@@ -147,8 +152,13 @@ class FileSlice(Response):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            await send({"type": "http.response.start", "status": self.status_code,
-                        "headers": self.raw_headers})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": self.status_code,
+                    "headers": self.raw_headers,
+                }
+            )
             offset, remaining = self._start, 0 if self._head else self._length
             if remaining == 0:
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
@@ -158,8 +168,9 @@ class FileSlice(Response):
                     raise OSError(f"{self._handle.name} shrank while being sent")
                 offset += len(chunk)
                 remaining -= len(chunk)
-                await send({"type": "http.response.body", "body": chunk,
-                            "more_body": remaining > 0})
+                await send(
+                    {"type": "http.response.body", "body": chunk, "more_body": remaining > 0}
+                )
         finally:
             self._handle.close()
 
@@ -178,24 +189,32 @@ def file_response(request: Request, path: Path) -> Response:
         return _not_found()
     size = info.st_size
     etag = f'"{size:x}-{info.st_mtime_ns:x}"'
-    headers = {**BASE_HEADERS, "content-type": CONTENT_TYPES[suffix], "etag": etag,
-               "accept-ranges": "bytes"}
+    headers = {
+        **BASE_HEADERS,
+        "content-type": CONTENT_TYPES[suffix],
+        "etag": etag,
+        "accept-ranges": "bytes",
+    }
     if suffix in SHARED_SUFFIXES:
         headers["access-control-allow-origin"] = "*"
     if suffix == ".html":
         headers["content-security-policy"] = PAGE_POLICY
     if etag in request.headers.get("if-none-match", ""):
         handle.close()
-        return Response(status_code=304, headers={k: v for k, v in headers.items()
-                                                  if k != "content-type"})
+        return Response(
+            status_code=304, headers={k: v for k, v in headers.items() if k != "content-type"}
+        )
     if_range = request.headers.get("if-range")
     header = request.headers.get("range") if if_range in (None, etag) else None
     try:
         wanted = parse_range(header, size)
     except RangeNotSatisfiable:
         handle.close()
-        return PlainTextResponse("Range not satisfiable\n", status_code=416,
-                                 headers={**BASE_HEADERS, "content-range": f"bytes */{size}"})
+        return PlainTextResponse(
+            "Range not satisfiable\n",
+            status_code=416,
+            headers={**BASE_HEADERS, "content-range": f"bytes */{size}"},
+        )
     head = request.method == "HEAD"
     if wanted is None:
         return FileSlice(handle, 200, headers, 0, size, head)
@@ -216,8 +235,9 @@ def create_app(out_dir: Path) -> Starlette:
         url_path = request.path_params["path"]
         if url_path == "":
             page = await run_in_threadpool(render_index, root)
-            return HTMLResponse(page, headers={**BASE_HEADERS,
-                                               "content-security-policy": PAGE_POLICY})
+            return HTMLResponse(
+                page, headers={**BASE_HEADERS, "content-security-policy": PAGE_POLICY}
+            )
         path = resolve_path(root, url_path)
         if path is None:
             return _not_found()
@@ -231,8 +251,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     if not 0 <= port <= 65_535:
         raise ConfigError(f"port must be between 0 and 65535, not {port}")
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM)[0]
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         sock = socket.socket(family, kind, proto)
     except OSError as e:
         raise ConfigError(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
@@ -249,15 +268,25 @@ def bind_socket(host: str, port: int) -> socket.socket:
 class LocalServer:
     """uvicorn serving an output folder on an already bound socket."""
 
-    def __init__(self, out_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                 log_level: str = "warning") -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        log_level: str = "warning",
+    ) -> None:
         app = create_app(out_dir)
         self._socket = bind_socket(host, port)
         self.host = host
         self.port: int = self._socket.getsockname()[1]
         config = uvicorn.Config(
-            app, log_level=log_level, lifespan="off", server_header=False,
-            proxy_headers=False, timeout_keep_alive=5, limit_concurrency=MAX_CONCURRENCY,
+            app,
+            log_level=log_level,
+            lifespan="off",
+            server_header=False,
+            proxy_headers=False,
+            timeout_keep_alive=5,
+            limit_concurrency=MAX_CONCURRENCY,
         )
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None

@@ -43,6 +43,7 @@ def _full_date(m: re.Match[str], first: int) -> str | None:
 
 def read_full_dates(text: str) -> str:
     """28.7.1929 - 28.7.2009, 5/9/2024, 1.7.2024, 10-10-2024."""
+
     def date_range(m: re.Match[str]) -> str:
         start, end = _full_date(m, 1), _full_date(m, 5)
         return f"{start} đến {end}" if start and end else m.group(0)
@@ -62,12 +63,15 @@ _MONTH_YEAR = re.compile(r"(?i)\b(tháng)\s+(\d{1,2})\s*[/.-]\s*(\d{4})" + _END)
 
 def read_months_with_year(text: str) -> str:
     """tháng 10/2023, tháng 4-2016, tháng 12.2023, tháng 1 - 7.2017, quý IV/2023."""
+
     def month_range(m: re.Match[str]) -> str:
         first, last = int(m.group(2)), int(m.group(3))
         if not (1 <= first <= 12 and 1 <= last <= 12):
             return m.group(0)
-        return (f"{m.group(1)} {read_month(first)} đến tháng {read_month(last)}"
-                f" năm {read_int(int(m.group(4)))}")
+        return (
+            f"{m.group(1)} {read_month(first)} đến tháng {read_month(last)}"
+            f" năm {read_int(int(m.group(4)))}"
+        )
 
     def month_year(m: re.Match[str]) -> str:
         month = int(m.group(2))
@@ -86,13 +90,12 @@ _DAY_RANGE_MONTH = re.compile(
 _DAY_MONTH_SLASH = re.compile(r"(?<![\w.,/-])(\d{1,2})/(\d{1,2})" + _END)
 _FRACTION_BEFORE = re.compile(r"(?i)\b" + _FRACTION_WORDS + r"\s+$")
 _FRACTION = re.compile(r"(?<![\w.,/-])(\d+)/(\d+)" + _END)
-_DAY_MONTH_CONTEXT = re.compile(
-    r"(?i)\b(" + _DAY_WORDS + r")\s+(\d{1,2})[.-](\d{1,2})" + _END
-)
+_DAY_MONTH_CONTEXT = re.compile(r"(?i)\b(" + _DAY_WORDS + r")\s+(\d{1,2})[.-](\d{1,2})" + _END)
 
 
 def read_day_months(text: str) -> str:
     """28/12; 24-26/12; ngày 16-5; tối 18.1; fractions where the words say so (chiếm 1/3)."""
+
     def day_range(m: re.Match[str]) -> str:
         first, last, month = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if not (_valid(first, month) and _valid(last, month) and first < last):
@@ -127,9 +130,7 @@ def read_fractions(text: str) -> str:
 
 _CLOCK = r"(\d{1,2})(?:h(\d{2})?|g(\d{2}))(?!\w)|(\d{1,2}):(\d{2})(?::\d{2})?(?![\d:])"
 _TIME = re.compile(r"(?<![\w.,:])(?:" + _CLOCK + r")")
-_TIME_RANGE = re.compile(
-    r"(?<![\w.,:])(\d{1,2}h(?:\d{2})?)\s*[-–]\s*(\d{1,2}h(?:\d{2})?)(?!\w)"
-)
+_TIME_RANGE = re.compile(r"(?<![\w.,:])(\d{1,2}h(?:\d{2})?)\s*[-–]\s*(\d{1,2}h(?:\d{2})?)(?!\w)")
 _MINUTES_WORD = re.compile(r"\s*phút\b")
 
 
@@ -145,6 +146,7 @@ def read_clock(hour: int, minute: int) -> str | None:
 
 def read_times(text: str) -> str:
     """14h30, 8h, 08h00, 19h, 18:40, 6h - 9h."""
+
     def clock(m: re.Match[str]) -> str:
         if m.group(1) is not None:
             hour, minute = int(m.group(1)), int(m.group(2) or m.group(3) or 0)
@@ -166,6 +168,7 @@ _MONTH_WORD = re.compile(r"(?i)\b(tháng)\s+(\d{1,2})(?![\d]|[.,/-]\d)")
 
 def read_month_names(text: str) -> str:
     """tháng 4 -> tháng tư; tháng 1 -> tháng một (see ``read_month``)."""
+
     def month(m: re.Match[str]) -> str:
         number = int(m.group(2))
         return f"{m.group(1)} {read_month(number)}" if 1 <= number <= 12 else m.group(0)

@@ -179,8 +179,10 @@ def parse_csv(text: str, source: str = "<csv>") -> UserLexicon:
     if reader.fieldnames is None or not {"written", "spoken"} <= set(reader.fieldnames):
         raise ConfigError(f"{source}: the CSV header must name 'written' and 'spoken' columns")
     entries = [
-        _entry({k: v for k, v in row.items() if k is not None and v is not None},
-               f"{source} row {number}")
+        _entry(
+            {k: v for k, v in row.items() if k is not None and v is not None},
+            f"{source} row {number}",
+        )
         for number, row in enumerate(reader, start=2)
     ]
     return UserLexicon(tuple(entries))
@@ -195,9 +197,10 @@ def parse_toml(text: str, source: str = "<toml>") -> UserLexicon:
     entries: list[LexiconEntry] = []
     words = data.get("words", {})
     if not isinstance(words, dict):
-        raise ConfigError(f"{source}: [words] must be a table of \"written\" = \"spoken\"")
-    entries.extend(_entry({"written": k, "spoken": v}, f"{source} [words] {k!r}")
-                   for k, v in words.items())
+        raise ConfigError(f'{source}: [words] must be a table of "written" = "spoken"')
+    entries.extend(
+        _entry({"written": k, "spoken": v}, f"{source} [words] {k!r}") for k, v in words.items()
+    )
     tables = data.get("entry", [])
     if not isinstance(tables, list):
         raise ConfigError(f"{source}: entries must be written as [[entry]] tables")

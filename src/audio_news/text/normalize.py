@@ -72,13 +72,12 @@ _SCORE = re.compile(
     r"(?i:\b(" + _SCORE_WORDS + r"))((?:\s+(?:[A-ZĐ][\w]*|đậm|trước|với))*)"
     r"\s+(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\w]|[.,/-]\d)"
 )
-_SCORE_BETWEEN_NAMES = re.compile(
-    r"(?<=[^\W\d_])(\s+)(\d{1,2})\s*[-–]\s*(\d{1,2})(?=\s+[A-ZĐ])"
-)
+_SCORE_BETWEEN_NAMES = re.compile(r"(?<=[^\W\d_])(\s+)(\d{1,2})\s*[-–]\s*(\d{1,2})(?=\s+[A-ZĐ])")
 
 
 def read_scores(text: str) -> str:
     """tỷ số 2-1 -> tỷ số hai một; thắng Lào 6-0; Panama 2 - 1 Bolivia (names both sides)."""
+
     def after_word(m: re.Match[str]) -> str:
         home, away = read_number(m.group(3)), read_number(m.group(4))
         return f"{m.group(1)}{m.group(2)} {home} {away}"

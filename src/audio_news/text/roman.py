@@ -67,6 +67,7 @@ def _read_chain(trigger: str, chain: str) -> str | None:
 
 def read_roman_numerals(text: str) -> str:
     """Read every numeral (and list of numerals) that follows a trigger word."""
+
     def spoken(m: re.Match[str]) -> str:
         chain = _read_chain(m.group(1), m.group(2))
         return m.group(0) if chain is None else f"{m.group(1)} {chain}"

@@ -43,8 +43,13 @@ class Unit:
 def load_units() -> dict[str, Unit]:
     """The table in ``data/units.csv``, keyed by written form."""
     text = read_data("units.csv")
-    rows = csv.DictReader(io.StringIO("\n".join(
-        line for line in text.splitlines() if line.strip() and not line.startswith("#"))))
+    rows = csv.DictReader(
+        io.StringIO(
+            "\n".join(
+                line for line in text.splitlines() if line.strip() and not line.startswith("#")
+            )
+        )
+    )
     return {
         row["written"]: Unit(row["written"], row["spoken"], row["standalone"] == "true")
         for row in rows
@@ -121,6 +126,7 @@ _PLATE = re.compile(r"(?<!\w)(\d{2})([A-Z]{1,2})(\d?)-(\d{3}\.\d{2}|\d{3,5})(?!\
 
 def read_plates(text: str) -> str:
     """Licence plates: 14A-130 -> mười bốn a một ba không (series digits one by one)."""
+
     def spoken(m: re.Match[str]) -> str:
         words = [read_int(int(m.group(1))), spell(m.group(2))]
         if m.group(3):
@@ -149,6 +155,7 @@ def read_codes(text: str) -> str:
     """Tokens mixing letters and digits: PC67 -> pê xê sáu mươi bảy; COVID-19 -> COVID mười
     chín; U23 -> u hai mươi ba. Digit runs of up to three digits are amounts, longer ones
     or ones with a leading zero are read digit by digit."""
+
     def spoken(m: re.Match[str]) -> str:
         return " ".join(_read_code_part(p) for p in _CODE_PART.findall(m.group(0)))
 
@@ -160,6 +167,7 @@ _ACRONYM = re.compile(r"(?<![\w.])[A-ZĐ]{2,6}(?![\w])")
 
 def spell_acronyms(text: str) -> str:
     """Upper-case tokens without a vowel cannot be Vietnamese words: NTMP -> nờ tê mờ pê."""
+
     def spoken(m: re.Match[str]) -> str:
         token = m.group(0)
         return token if _has_vowel(token) else spell(token)
