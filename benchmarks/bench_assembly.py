@@ -75,7 +75,9 @@ class _Repeated(Sequence[Clip]):
     def __getitem__(self, i: int | slice) -> Clip | Sequence[Clip]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(self._count))]
-        clip = self._clips[i % len(self._clips)]
+        if not -self._count <= i < self._count:
+            raise IndexError(i)
+        clip = self._clips[i % self._count % len(self._clips)]
         return Clip(bytes(clip.data), clip.codec, clip.sample_rate)
 
     def chunks(self) -> list[Chunk]:

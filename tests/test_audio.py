@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import warnings
 from pathlib import Path
@@ -15,7 +16,9 @@ from audio_news.config import Pauses, Settings
 from audio_news.decode import iter_pcm
 from audio_news.engines.espeak import EspeakEngine
 from audio_news.errors import AudioError
+from audio_news.loudness import MAX_LIMITING_DB, gated_loudness, solve_depth
 from audio_news.models import Boundary, Chunk, Clip
+from audio_news.mp3frames import info_tag, lame_info_frame, parse_header
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -195,4 +198,61 @@ def test_bad_input_is_an_audio_error(espeak: EspeakEngine, tmp_path: Path) -> No
         _render(tmp_path, silent, chunks)
     with pytest.raises(AudioError):
         measure_loudness(tmp_path / "missing.mp3")
-    assert not (tmp_path / "ep.mp3").exists()
+    assert not list(tmp_path.iterdir())
+
+
+def _tone(seconds: float, rate: int = 22_050, amplitude: int = 1000) -> bytes:
+    n = round(seconds * rate)
+    return b"".join(
+        int(amplitude * math.sin(2 * math.pi * 440 * i / rate)).to_bytes(2, "little", signed=True)
+        for i in range(n)
+    )
+
+
+def test_a_quiet_steady_source_is_gained_up_without_limiting(tmp_path: Path) -> None:
+    quiet = Clip(bytes(2205) + _tone(1.0) + bytes(2205), "pcm_s16le", 22_050)
+    chunks = [Chunk("a", 1, 0, Boundary.SENTENCE), Chunk("b", 1, 1, Boundary.END)]
+    rendered = _render(tmp_path, [quiet, quiet], chunks)
+    lufs, peak = measure_loudness(tmp_path / "ep.mp3")
+    assert -17.0 <= lufs <= -15.0 and peak <= -1.0
+    assert rendered.chunk_times[0][0] == pytest.approx(0.03, abs=0.011)  # 50 ms cut to 30
+    assert rendered.chunk_times[1][0] - rendered.chunk_times[0][1] == pytest.approx(0.5, abs=0.02)
+
+
+@pytest.mark.parametrize(
+    ("shortfall", "measured", "depth"),
+    [
+        (2.0, [(2.0, 0.0), (4.0, 0.0)], 2.0),  # no loss: depth equals shortfall
+        (3.0, [(2.0, 0.5), (4.0, 1.0), (6.0, 2.0)], 4.0),  # exactly on a point
+        (3.5, [(2.0, 0.5), (4.0, 1.0), (6.0, 2.0)], 5.0),  # between points
+        (20.0, [(2.0, 0.5), (4.0, 1.0)], MAX_LIMITING_DB),  # capped
+    ],
+)
+def test_solve_depth(shortfall: float, measured: list[tuple[float, float]], depth: float) -> None:
+    assert solve_depth(shortfall, measured) == pytest.approx(depth)
+
+
+def test_gated_loudness_drops_silence_and_quiet_blocks() -> None:
+    assert gated_loudness([-20.0] * 10) == pytest.approx(-20.0)
+    assert gated_loudness([-20.0] * 10 + [-120.0] * 50) == pytest.approx(-20.0)
+    assert gated_loudness([-20.0] * 10 + [-40.0] * 10) == pytest.approx(-20.0)
+    assert gated_loudness([-120.0]) == -math.inf
+
+
+def test_frame_header_and_info_frame() -> None:
+    header = parse_header(b"\xff\xfb\x50\xc4")
+    assert header is not None
+    assert (header.version, header.bitrate_kbps, header.sample_rate, header.mono) == (
+        3,
+        64,
+        44_100,
+        True,
+    )
+    assert (header.length, header.samples) == (208, 1152)
+    assert parse_header(b"\xff\xfb\xf0\xc4") is None  # bitrate index 15 is invalid
+    info = lame_info_frame(
+        header, audio_frames=100, audio_bytes=20_800, padding=700, bitrate_kbps=64
+    )
+    tag = info_tag(info, header)
+    assert tag is not None
+    assert (tag.skip_start, tag.skip_end) == (576 + 529, 700 - 529)

@@ -60,6 +60,15 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
         ["https://vnexpress.net/a-4774232.html"],
     ),
     (
+        "url",
+        [
+            "Cổng thông tin điện tử của CATP (http://catphcm.bocongan.gov.vn).",
+            "Xem tại https://www.rfi.fr/vi/20240520-tan-tong-thong.html hôm nay.",
+        ],
+        ["Cổng thông tin điện tử của CATP.", "Xem tại rfi.fr hôm nay."],
+        ["(http://catphcm.bocongan.gov.vn)", "https://www.rfi.fr/vi/20240520-tan-tong-thong.html"],
+    ),
+    (
         "markdown-markers",
         ["## Lịch sử đối đầu", "> Trích dẫn", "---"],
         ["Lịch sử đối đầu", "Trích dẫn"],
@@ -547,8 +556,11 @@ CORPUS: dict[str, Expect] = {
     ),
     "text_binhvq-corpus_article1_chay-i-nop-phat-nguoi.txt": Expect(
         drop=(),
-        edits=(("Chặn xe vi phạm chưa nộp phạt nguội để xử lý Ảnh: Nguyên Bảo ", ""),),
-        absent=("Nguyên Bảo", "Ảnh:"),
+        edits=(
+            ("Chặn xe vi phạm chưa nộp phạt nguội để xử lý Ảnh: Nguyên Bảo ", ""),
+            (" (http://catphcm.bocongan.gov.vn)", ""),
+        ),
+        absent=("Nguyên Bảo", "Ảnh:", "http"),
         title="Chây ì nộp phạt nguội.",
     ),
     "text_binhvq-corpus_article2_chau-doi-tien-com.txt": Expect(

@@ -144,7 +144,7 @@ def test_clips_come_back_in_input_order_when_answers_do_not() -> None:
     # Earlier chunks answer later, so completion order is roughly reversed.
     engine = FakeEngine(latency=lambda t: 0.002 * (24 - int(t.split()[2].rstrip(":"))))
     clips, stats = run(engine, texts, jobs=8)
-    assert clips == [fake_clip(t) for t in texts]
+    assert list(clips) == [fake_clip(t) for t in texts]
     assert engine.answered != texts, "the test needs answers out of order"
     assert stats == SynthStats(requested=24, cached=0, retried=0, seconds=stats.seconds)
 
@@ -155,7 +155,7 @@ def test_duplicate_texts_are_synthesized_once() -> None:
     done: list[int] = []
     clips, stats = run(engine, texts, jobs=3, on_done=done.append)
     assert sorted(engine.calls) == ["Ba.", "Hai.", "Một."]
-    assert clips == [fake_clip(t) for t in texts]
+    assert list(clips) == [fake_clip(t) for t in texts]
     assert sum(done) == len(texts) and sorted(done) == [1, 2, 3]
     assert stats.requested == 3
 
@@ -175,7 +175,7 @@ def test_pool_is_bounded_by_jobs_and_defaults_to_the_engine() -> None:
 def test_no_texts_no_work() -> None:
     engine = FakeEngine()
     clips, stats = run(engine, [])
-    assert clips == [] and engine.calls == []
+    assert list(clips) == [] and engine.calls == []
     assert (stats.requested, stats.cached, stats.retried) == (0, 0, 0)
 
 
@@ -194,7 +194,7 @@ def test_429_on_every_fourth_request_still_yields_every_clip_in_order() -> None:
         latency=0.002, fail=lambda n, _t: TransientEngineError(TOO_MANY) if n % 4 == 0 else None
     )
     clips, stats = run(engine, texts, jobs=8)
-    assert clips == [fake_clip(t) for t in texts]
+    assert list(clips) == [fake_clip(t) for t in texts]
     failures = len(engine.calls) // 4
     assert stats.retried == failures > 10
     assert stats.requested == len(engine.calls) == len(texts) + failures
@@ -223,7 +223,7 @@ def test_max_tries_applies_before_any_success_too() -> None:
 def test_backoff_waits_grow_between_tries() -> None:
     engine = FakeEngine(fail=lambda n, _t: TransientEngineError(TOO_MANY) if n <= 4 else None)
     clips, stats = run(engine, ["x"], base_delay=0.02, max_delay=1.0, rng=random.Random(1))
-    assert clips == [fake_clip("x")] and stats.retried == 4
+    assert list(clips) == [fake_clip("x")] and stats.retried == 4
     times = [t for _, t in engine.call_times]
     gaps = [b - a for a, b in itertools.pairwise(times)]
     ceilings = [0.02, 0.04, 0.08, 0.16]
@@ -236,7 +236,7 @@ def test_retry_after_is_a_floor_for_the_next_try() -> None:
         fail=lambda n, _t: TransientEngineError(TOO_MANY, retry_after=0.3) if n == 1 else None
     )
     clips, _ = run(engine, ["x"], base_delay=0.001)
-    assert clips == [fake_clip("x")]
+    assert list(clips) == [fake_clip("x")]
     (_, first), (_, second) = engine.call_times
     assert second - first >= 0.3
 
@@ -320,7 +320,7 @@ def test_after_one_success_the_long_deadline_applies() -> None:
         unreached_deadline_s=0.05,
         rng=random.Random(3),
     )
-    assert clips == [fake_clip("a"), fake_clip("b")] and stats.retried == 5
+    assert list(clips) == [fake_clip("a"), fake_clip("b")] and stats.retried == 5
 
 
 # --- fatal errors cancel promptly ------------------------------------------------------------
@@ -358,7 +358,7 @@ def test_pool_slows_down_when_the_server_pushes_back(monkeypatch: pytest.MonkeyP
     texts = texts_of(60)
     adaptive = TolerantOfTwo(latency=0.01)
     clips, stats = run(adaptive, texts, jobs=8)
-    assert clips == [fake_clip(t) for t in texts]
+    assert list(clips) == [fake_clip(t) for t in texts]
     assert stats.retried < len(texts)
     # The same server and retry budget, but a pool that never slows down, fails.
     monkeypatch.setattr("audio_news.synth.AimdLimiter", FixedLimiter)
@@ -412,7 +412,7 @@ def test_warm_run_makes_no_engine_calls(tmp_path: Path) -> None:
     done: list[int] = []
     warm_clips, warm = run(engine, texts, jobs=4, cache=cache, on_done=done.append)
     assert engine.calls == []
-    assert warm_clips == cold_clips == [fake_clip(t) for t in texts]
+    assert list(warm_clips) == list(cold_clips) == [fake_clip(t) for t in texts]
     assert (warm.requested, warm.cached, warm.retried) == (0, 30, 0)
     assert sum(done) == len(texts)
 
@@ -433,7 +433,7 @@ def test_editing_one_sentence_resynthesizes_only_it(tmp_path: Path) -> None:
     engine = FakeEngine()
     clips, stats = run(engine, edited, cache=cache)
     assert engine.calls == ["Một câu đã sửa."]
-    assert clips == [fake_clip(t) for t in edited]
+    assert list(clips) == [fake_clip(t) for t in edited]
     assert (stats.requested, stats.cached) == (1, 9)
 
 
@@ -454,7 +454,7 @@ def test_a_corrupt_entry_is_redone(tmp_path: Path) -> None:
     engine = FakeEngine()
     clips, _ = run(engine, texts, cache=cache)
     assert engine.calls == [texts[2]]
-    assert clips == [fake_clip(t) for t in texts]
+    assert list(clips) == [fake_clip(t) for t in texts]
     assert cache.get(SegmentCache.key("fake", "vi/1", 1.0, texts[2])) == fake_clip(texts[2])
 
 
@@ -465,7 +465,7 @@ def test_an_unwritable_cache_warns_but_synthesis_succeeds(
     blocker.write_text("not a folder")
     with caplog.at_level(logging.WARNING, logger="audio_news.synth"):
         clips, _ = run(FakeEngine(), texts_of(5), cache=SegmentCache(blocker))
-    assert clips == [fake_clip(t) for t in texts_of(5)]
+    assert list(clips) == [fake_clip(t) for t in texts_of(5)]
     warnings = [r for r in caplog.records if "segment cache disabled" in r.getMessage()]
     assert len(warnings) == 1
 
@@ -495,7 +495,7 @@ def test_espeak_through_the_pool_and_cache(tmp_path: Path) -> None:
     direct = espeak.synthesize(SENTENCES[2])
     assert abs(len(cold[2].data) - len(direct.data)) < 0.02 * len(direct.data)
     warm, warm_stats = synthesize_chunks(espeak, SENTENCES, speed=1.0, jobs=None, cache=cache)
-    assert warm == cold
+    assert list(warm) == list(cold)
     assert (warm_stats.requested, warm_stats.cached) == (0, 4)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Settings
-from .decode import ffmpeg_exe, iter_pcm, working_rate
+from .decode import PCM, ffmpeg_exe, iter_pcm, working_rate
 from .encode import OUTPUT_RATE, Part, PartEncoder, join_parts, part_offsets
 from .errors import AudioError
 from .loudness import (
@@ -33,7 +33,7 @@ from .loudness import (
     solve_depth,
 )
 from .models import Boundary, Chunk, Clip
-from .trim import Layout, layout_clips
+from .trim import Layout, layout_clips, pcm_peak
 
 __all__ = ["Rendered", "ffmpeg_exe", "measure_loudness", "render_episode"]
 
@@ -43,6 +43,8 @@ SPLIT_MIN_SECONDS = 30.0
 """Shorter episodes are encoded by one process; longer ones by two, in parallel."""
 CALIBRATION_SECONDS = 45.0
 """About this much speech is enough to learn what limiting costs."""
+EARLY_DEPTHS = (3.0, 5.0, 7.0, 9.0, 12.0)
+"""Limiting depths (dB) metered while the scan runs, before the needed depth is known."""
 
 
 @dataclass(frozen=True)
@@ -92,12 +94,20 @@ def render_episode(
     pauses[-1] = 0
 
     say("measuring loudness")
+    early = _start_early(clips, rate, settings)
     meter = PcmMeter(rate, {"u": ""})
-    layout = layout_clips(iter_pcm(clips, range(len(clips)), rate), pauses, rate, meter.write)
-    unity = meter.finish()["u"]
-    if layout.peak == 0:
-        raise AudioError("nothing to render: every clip is silent")
-    gain, ceiling = _choose_gain(clips, layout, unity, settings, rate, say)
+    try:
+        layout = layout_clips(iter_pcm(clips, range(len(clips)), rate), pauses, rate, meter.write)
+        unity = meter.finish()["u"]
+        if layout.peak == 0:
+            raise AudioError("nothing to render: every clip is silent")
+    except BaseException:
+        meter.kill()
+        if early is not None:
+            early.cancel()
+        raise
+    say("calibrating the limiter")
+    gain, ceiling = _choose_gain(clips, layout, unity, settings, rate, early)
 
     say("encoding")
     chain = ",".join(
@@ -130,39 +140,102 @@ def render_episode(
     return Rendered(duration, tuple(times), round(loudness, 2), round(peak, 2))
 
 
+class _Calibration:
+    """Loudness lost to limiting at several depths, metered on every few clips in a thread."""
+
+    def __init__(
+        self,
+        clips: Sequence[Clip],
+        indices: Sequence[int],
+        rate: int,
+        peak: int,
+        ceiling: float,
+        depths: Sequence[float],
+        layout: Layout | None = None,
+    ) -> None:
+        self.to_ceiling = ceiling - 20 * math.log10(max(peak, 1) / 32768)
+        self.depths = tuple(depths)
+        branches = {"u": ""} | {
+            f"d{n}": f"volume={self.to_ceiling + d:.3f}dB,{limiter_args(ceiling)}"
+            for n, d in enumerate(self.depths)
+        }
+        self._meter = PcmMeter(rate, branches)
+        self._errors: list[BaseException] = []
+        self._thread = threading.Thread(
+            target=self._run, args=(clips, indices, rate, layout), daemon=True
+        )
+        self._thread.start()
+
+    def _run(
+        self, clips: Sequence[Clip], indices: Sequence[int], rate: int, layout: Layout | None
+    ) -> None:
+        try:
+            pcm = iter_pcm(clips, indices, rate)
+            if layout is not None:
+                layout.replay(pcm, indices, self._meter.write)
+            else:
+                for data in pcm:
+                    self._meter.write(data)
+        except BaseException as e:  # re-raised by losses()
+            self._errors.append(e)
+
+    def losses(self) -> list[tuple[float, float]]:
+        self._thread.join()
+        if self._errors:
+            self._meter.kill()
+            raise self._errors[0]
+        levels = self._meter.finish()
+        return [
+            (d, levels["u"] + self.to_ceiling + d - levels[f"d{n}"])
+            for n, d in enumerate(self.depths)
+        ]
+
+    def cancel(self) -> None:
+        self._meter.kill()
+        self._thread.join()
+
+
+def _sample(clips: Sequence[Clip], seconds: float) -> range:
+    return range(0, len(clips), max(1, math.ceil(seconds / CALIBRATION_SECONDS)))
+
+
 def _choose_gain(
     clips: Sequence[Clip],
     layout: Layout,
     unity: float,
     settings: Settings,
     rate: int,
-    say: Callable[[str], None],
+    early: _Calibration | None,
 ) -> tuple[float, float]:
     """(gain dB, limiter ceiling dBFS) that land on the loudness target under the peak cap."""
     target = settings.loudness_lufs - LAME_INPUT_SCALE_DB
     ceiling = settings.true_peak_dbtp - LAME_INPUT_SCALE_DB - TRUE_PEAK_MARGIN_DB
-    if not math.isfinite(unity) or layout.peak <= 0:
-        return 0.0, ceiling
     to_ceiling = ceiling - 20 * math.log10(layout.peak / 32768)
     shortfall = target - (unity + to_ceiling)
-    if shortfall <= 0:
-        return target - unity, ceiling
-    say("calibrating the limiter")
-    depths = calibration_depths(shortfall)
-    step = max(1, math.ceil(layout.total / rate / CALIBRATION_SECONDS))
-    sample = range(0, len(clips), step)
-    branches = {"u": ""} | {
-        f"d{n}": f"volume={to_ceiling + d:.3f}dB,{limiter_args(ceiling)}"
-        for n, d in enumerate(depths)
-    }
-    meter = PcmMeter(rate, branches)
-    layout.replay(iter_pcm(clips, sample, rate), sample, meter.write)
-    levels = meter.finish()
-    losses = [(d, levels["u"] + to_ceiling + d - levels[f"d{n}"]) for n, d in enumerate(depths)]
-    depth = solve_depth(shortfall, losses)
+    if not math.isfinite(unity) or shortfall <= 0:
+        if early is not None:
+            early.cancel()
+        return (target - unity if math.isfinite(unity) else 0.0), ceiling
+    if early is None:
+        sample = _sample(clips, layout.total / rate)
+        depths = calibration_depths(shortfall)
+        early = _Calibration(clips, sample, rate, layout.peak, ceiling, depths, layout)
+    depth = solve_depth(shortfall + to_ceiling - early.to_ceiling, early.losses())
     if depth >= MAX_LIMITING_DB:
         log.warning("loudness target needs more than %.0f dB of limiting", MAX_LIMITING_DB)
-    return to_ceiling + depth, ceiling
+    return early.to_ceiling + depth, ceiling
+
+
+def _start_early(clips: Sequence[Clip], rate: int, settings: Settings) -> _Calibration | None:
+    """With PCM clips the peak is known up front: meter a grid of depths during the scan."""
+    if any(c.codec != PCM for c in clips):
+        return None
+    peak = max(pcm_peak(c.data) for c in clips)
+    if peak == 0:
+        return None
+    seconds = sum(len(c.data) for c in clips) / 2 / rate
+    ceiling = settings.true_peak_dbtp - LAME_INPUT_SCALE_DB - TRUE_PEAK_MARGIN_DB
+    return _Calibration(clips, _sample(clips, seconds), rate, peak, ceiling, EARLY_DEPTHS)
 
 
 def _encode(

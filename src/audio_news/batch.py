@@ -53,7 +53,8 @@ def run_batch(sources: Sequence[str], settings: Settings, *, force: bool) -> lis
         summary = f"{made} made, {skipped} up to date, {len(failures)} failed"
         print(summary, file=sys.stderr)
     for failure in failures:
-        if len(sources) > 1 or settings.quiet:
+        named = failure.source in failure.message
+        if (len(sources) > 1 or settings.quiet) and not named:
             print(f"error: {failure.source}: {failure.message}", file=sys.stderr)
         else:
             print(f"error: {failure.message}", file=sys.stderr)

@@ -9,6 +9,8 @@ single LAME "Info" frame that tells players how much priming and padding to skip
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import shutil
 import subprocess
 import threading
@@ -16,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .decode import ffmpeg_exe, last_line
-from .errors import AudioError
-from .fsutil import atomic_path
+from .errors import AudioError, AudioNewsError, OutputError
+from .fsutil import FOLDER_ERRNOS, atomic_path
 from .loudness import astats_value, momentary_values
 from .mp3frames import LAME_DELAY, FrameHeader, iter_frames, lame_info_frame
 
 OUTPUT_RATE = 44_100
+_EXIT_CODE = re.compile(rb"exit code -(\d+)")
 LAME_QUALITY = 7
 """libmp3lame -q: 7 skips the psychoacoustic search; twice as fast as the default and, for
 speech at 64 kbps, a higher SNR (33 vs 27 dB on the seed article)."""
@@ -89,10 +92,16 @@ class PartEncoder:
             self._fed += len(data) // 2
         except (BrokenPipeError, OSError) as e:
             self.kill()
-            raise AudioError(f"the MP3 encoder stopped early: {self._message()}") from e
+            raise self._failure("the MP3 encoder stopped early") from e
 
-    def _message(self) -> str:
-        return last_line(b"".join(self._stderr))
+    def _failure(self, what: str) -> AudioNewsError:
+        """Why the encoder failed: an ``OutputError`` when it could not write its file."""
+        stderr = b"".join(self._stderr)
+        exit_code = _EXIT_CODE.search(stderr)  # ffmpeg exits with -errno after an I/O error
+        if exit_code is not None and int(exit_code.group(1)) in FOLDER_ERRNOS:
+            reason = os.strerror(int(exit_code.group(1)))
+            return OutputError(f"cannot write to {self.path.parent}: {reason}")
+        return AudioError(f"{what}: {last_line(stderr)}")
 
     def kill(self) -> None:
         if self._proc.poll() is None:
@@ -108,7 +117,7 @@ class PartEncoder:
         self._proc.wait()
         self._drain.join()
         if self._proc.returncode != 0:
-            raise AudioError(f"MP3 encoding failed: {self._message()}")
+            raise self._failure("MP3 encoding failed")
         log = b"".join(self._stderr).decode("utf-8", "replace")
         frames, audio_bytes, first = _count_frames(self.path)
         return Part(

@@ -1,14 +1,24 @@
-"""Atomic file writes: a temp file in the target folder, fsync, then rename."""
+"""Atomic file writes (a temp file in the target folder, fsync, then rename), and the
+sweeping of temp files that runs killed part-way leave behind."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import OutputError
+
+TEMP_SUFFIX = ".part"
+FOLDER_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+"""Write errors that are the filesystem's, whichever file was being written."""
+STALE_AFTER_S = 3600.0
+"""A temp file untouched this long belongs to a run that died: no live run leaves one idle
+for an hour (the longest allowed article encodes in minutes)."""
 
 
 @contextlib.contextmanager
@@ -21,7 +31,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
+            prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
         )
         os.close(fd)
     except OSError as e:
@@ -33,12 +43,23 @@ def atomic_path(target: Path) -> Iterator[Path]:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
+    except OutputError:  # already says what could not be written (a nested atomic_path)
+        tmp.unlink(missing_ok=True)
+        raise
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+        raise write_error(target, e) from e
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_error(target: Path, error: OSError) -> OutputError:
+    """One line for a failed write; a full or read-only disk is the folder's, not the file's."""
+    reason = error.strerror or str(error)
+    if error.errno in FOLDER_ERRNOS:
+        return OutputError(f"cannot write to {Path(target).parent}: {reason}")
+    return OutputError(f"cannot write {target}: {reason}")
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:
@@ -48,3 +69,41 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
 
 def write_text_atomic(target: Path, text: str) -> None:
     write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def remove_stale_temps(folder: Path, older_than_s: float = STALE_AFTER_S) -> int:
+    """Delete our hidden temp files in ``folder`` not modified for ``older_than_s`` seconds.
+
+    A run killed part-way (SIGKILL, power cut) cannot remove its temp files; they are
+    hidden and never mistaken for output, and this sweeps them. Returns how many went.
+    Files that vanish or cannot be removed meanwhile are skipped.
+    """
+    cutoff = time.time() - older_than_s
+    removed = 0
+    try:
+        candidates = [p for p in Path(folder).glob(f".*{TEMP_SUFFIX}") if p.is_file()]
+    except OSError:
+        return 0
+    for path in candidates:
+        try:
+            if path.lstat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def ensure_writable_dir(folder: Path) -> None:
+    """Create ``folder`` if needed and prove a file can be made in it; else ``OutputError``.
+
+    Lets a run fail before minutes of synthesis rather than at the first write.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".write-test.", suffix=TEMP_SUFFIX, dir=folder)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as e:
+        raise OutputError(f"cannot write to {folder}: {e.strerror or e}") from e

@@ -155,8 +155,14 @@ class PcmMeter:
         try:
             self._proc.stdin.write(data)
         except (BrokenPipeError, OSError) as e:
-            self.finish()
+            self.kill()
             raise AudioError("the loudness meter stopped early") from e
+
+    def kill(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        self._drain.join()
 
     def finish(self) -> dict[str, float]:
         assert self._proc.stdin is not None

@@ -107,6 +107,31 @@ def is_up_to_date(json_path: Path, mp3_path: Path, fingerprint: str) -> bool:
     return isinstance(document, dict) and document.get("fingerprint") == fingerprint
 
 
+def _held_by_another(json_path: Path, article: Article) -> bool:
+    """Whether the episode sidecar at ``json_path`` was made from a different article."""
+    try:
+        document = json.loads(json_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(document, dict) or document.get("source") == article.source != "-":
+        return False
+    return document.get("source_sha256") not in (None, article.source_sha256)
+
+
+def episode_stem(out_dir: Path, article: Article) -> str:
+    """The title's slug, or ``slug-2``, ``slug-3``... when another article already holds it.
+
+    Two articles with one title never overwrite each other; the same article (same source
+    or same bytes) keeps its name, so a re-run finds it up to date.
+    """
+    slug = slugify(article.title)
+    stem, n = slug, 1
+    while _held_by_another(out_dir / f"{stem}.json", article):
+        n += 1
+        stem = f"{slug}-{n}"
+    return stem
+
+
 class Producer:
     """Makes episodes one after another with one engine, normalizer and cache."""
 
@@ -132,7 +157,7 @@ class Producer:
         prepared = prepare(source, settings, self.engine.max_chars, self.normalizer, stdin)
         article, script = prepared.article, prepared.script
         out_dir = Path(settings.out_dir)
-        slug = slugify(article.title)
+        slug = episode_stem(out_dir, article)
         mp3_path, json_path, vtt_path = (
             out_dir / f"{slug}{ext}" for ext in (".mp3", ".json", ".vtt")
         )
@@ -177,7 +202,8 @@ class Producer:
                     source_sha256=article.source_sha256,
                     fingerprint=fingerprint,
                 )
-                write_sidecars(json_path, vtt_path, document, segments)
+            # The JSON, with its fingerprint, marks the episode done: it goes after the MP3.
+            write_sidecars(json_path, vtt_path, document, segments)
             if settings.player:
                 write_player(out_dir, json_path)
                 write_index(out_dir)

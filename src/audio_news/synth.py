@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import heapq
 import logging
+import os
 import random
+import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import overload
 
 from .cache import SegmentCache
 from .engines.base import Engine
@@ -64,8 +68,8 @@ def synthesize_chunks(
     max_delay: float = DEFAULT_MAX_DELAY,
     unreached_deadline_s: float = DEFAULT_UNREACHED_DEADLINE,
     rng: random.Random | None = None,
-) -> tuple[list[Clip], SynthStats]:
-    """One clip per text, in input order.
+) -> tuple[Sequence[Clip], SynthStats]:
+    """One clip per text, in input order, kept on disk until read (see ``ClipSpool``).
 
     ``jobs`` bounds requests in flight (None: ``engine.default_jobs``); the bound is
     halved when the engine reports a transient failure and regrows on successes.
@@ -84,7 +88,7 @@ def synthesize_chunks(
     positions: dict[str, list[int]] = {}
     for index, text in enumerate(texts):
         positions.setdefault(text, []).append(index)
-    results: list[Clip | None] = [None] * len(texts)
+    results = ClipSpool(len(texts))
     key_speed = speed if getattr(engine, "applies_speed", False) else 1.0
     voice = engine.voice_id
     keys = {text: SegmentCache.key(engine.name, voice, key_speed, text) for text in positions}
@@ -92,8 +96,7 @@ def synthesize_chunks(
 
     def deliver(text: str, clip: Clip, fresh: bool) -> None:
         nonlocal cache_broken
-        for index in positions[text]:
-            results[index] = clip
+        results.store(positions[text], clip)
         if fresh and cache is not None and not cache_broken:
             try:
                 cache.put(keys[text], clip)
@@ -122,9 +125,8 @@ def synthesize_chunks(
     if missing:
         scheduler.run(missing, lambda text, clip: deliver(text, clip, fresh=True))
 
-    clips = [clip for clip in results if clip is not None]
-    if len(clips) != len(texts):
-        raise EngineError(f"{engine.name}: {len(texts) - len(clips)} chunk(s) got no audio")
+    if results.missing:
+        raise EngineError(f"{engine.name}: {results.missing} chunk(s) got no audio")
     stats = SynthStats(
         requested=scheduler.requested,
         cached=len(positions) - len(missing),
@@ -132,7 +134,51 @@ def synthesize_chunks(
         seconds=time.monotonic() - started,
     )
     log.debug("synthesis: %s", stats)
-    return clips, stats
+    return results, stats
+
+
+class ClipSpool(Sequence[Clip]):
+    """Clips in input order, their audio spooled to an anonymous temp file.
+
+    Two hours of speech is hundreds of MB of PCM; holding only offsets keeps memory flat
+    while assembly reads the clips back one at a time.
+    """
+
+    def __init__(self, size: int) -> None:
+        # Owned for the spool's whole life; the OS deletes it when it is closed or collected.
+        self._file = tempfile.TemporaryFile(prefix="audio-news-clips-")  # noqa: SIM115
+        self._records: list[tuple[int, int, str, int] | None] = [None] * size
+        self._lock = threading.Lock()
+
+    def store(self, indexes: Sequence[int], clip: Clip) -> None:
+        with self._lock:
+            offset = self._file.seek(0, os.SEEK_END)
+            self._file.write(clip.data)
+            for index in indexes:
+                self._records[index] = (offset, len(clip.data), clip.codec, clip.sample_rate)
+
+    @property
+    def missing(self) -> int:
+        return sum(record is None for record in self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @overload
+    def __getitem__(self, index: int) -> Clip: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Clip]: ...
+    def __getitem__(self, index: int | slice) -> Clip | list[Clip]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        record = self._records[index]
+        if record is None:
+            raise IndexError(f"clip {index} was never synthesized")
+        offset, length, codec, sample_rate = record
+        with self._lock:
+            self._file.seek(offset)
+            data = self._file.read(length)
+        return Clip(data, codec, sample_rate)
 
 
 class _Scheduler:

@@ -48,6 +48,11 @@ def speech_bounds(pcm: bytes, rate: int) -> tuple[int, int] | None:
     return onset, min(n, last + w)
 
 
+def pcm_peak(pcm: bytes) -> int:
+    """Largest absolute sample value of mono s16le ``pcm``."""
+    return int(audioop.max(pcm, 2)) if pcm else 0
+
+
 @dataclass
 class Layout:
     """Where every clip's kept slice and the silence after it sit in the program (samples)."""

@@ -28,6 +28,10 @@ _CP1252_HIGH = (
 _MOJIBAKE = re.compile(f"(?:[ÃÄÆÅ][\u0080-\u00bf{_CP1252_HIGH}]|á[º»])")
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _BAD_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_TERMINAL_CODES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
+"""ANSI escape sequences (colours, cursor moves) from text copied out of a terminal."""
+_FEW_CONTROLS = 8
+"""Stray control characters (a bell, terminal colours) a text may hold and still be text."""
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 
 
@@ -111,6 +115,7 @@ def decode_bytes(data: bytes, name: str, *, charset: str | None = None) -> str:
     if "\x00" in text:
         text = _utf16_without_bom(data) or text
     text = _repair_mojibake(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _TERMINAL_CODES.sub("", text)
     _check_is_text(text, name)
     return unicodedata.normalize("NFC", text)
 
@@ -134,7 +139,7 @@ def _check_is_text(text: str, name: str) -> None:
         return
     sample = text[:65536]
     bad = len(_BAD_CONTROLS.findall(sample))
-    if "\x00" in sample or bad > max(2, len(sample) // 100):
+    if "\x00" in sample or bad > max(_FEW_CONTROLS, len(sample) // 20):
         raise InputError(f"{name} is not text (it looks like a binary file)")
     printable = sum(1 for ch in sample if ch.isprintable() or ch.isspace() or ch in _INVISIBLE)
     if printable < 0.9 * len(sample):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 UPPER = "".join(c for c in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]) if c.isupper())
 """Latin capitals, Vietnamese ones included, for use inside regex character classes."""
@@ -151,6 +152,32 @@ def markdown_link(text: str) -> tuple[str, list[str]]:
     if not removed:
         return text, []
     text = _AUTOLINK.sub(" ", _MD_LINK.sub(r"\1", text))
+    return " ".join(text.split()), removed
+
+
+_URL = r"(?:https?://|www\.)[^\s()<>\[\]]*[^\s()<>\[\].,;:!?'\"”’]"
+_URL_ASIDE = re.compile(rf"\s*\(\s*{_URL}\s*\)")
+_BARE_URL = re.compile(rf"(?<![\w@/]){_URL}", re.IGNORECASE)
+
+
+def _host(address: str) -> str:
+    with_scheme = address if "://" in address else f"http://{address}"
+    host = urlsplit(with_scheme).hostname or ""
+    return host.removeprefix("www.")
+
+
+def url(text: str) -> tuple[str, list[str]]:
+    """Web addresses: one in parentheses goes; a bare one is read as its host name only."""
+    if "http" not in text and "www." not in text:
+        return text, []
+    removed = [m.group().strip() for m in _URL_ASIDE.finditer(text)]
+    text = _URL_ASIDE.sub("", text)
+
+    def to_host(match: re.Match[str]) -> str:
+        removed.append(match.group())
+        return _host(match.group())
+
+    text = _BARE_URL.sub(to_host, text)
     return " ".join(text.split()), removed
 
 

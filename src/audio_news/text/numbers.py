@@ -82,7 +82,7 @@ def read_int(n: int) -> str:
 
 def read_digits(digits: str) -> str:
     """Read each digit: '087' -> không tám bảy."""
-    return " ".join(DIGITS[int(d)] for d in digits if d.isdigit())
+    return " ".join(DIGITS[int(d)] for d in digits if d.isdecimal())
 
 
 def read_integer_text(digits: str) -> str:

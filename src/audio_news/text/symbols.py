@@ -142,7 +142,7 @@ _CODE_PART = re.compile(r"\d+|[^\W\d_]+")
 
 
 def _read_code_part(part: str) -> str:
-    if part.isdigit():
+    if part.isdecimal():
         if len(part) <= 3 and not part.startswith("0"):
             return read_int(int(part))
         return read_digits(part)

@@ -1,0 +1,148 @@
+"""Batches: many articles or a folder in, one MP3 each; failures, re-runs and same-title articles.
+
+Everything runs the real command (``python -m audio_news produce``) with the real espeak-ng
+voice and reads the results back with mutagen and the JSON sidecars.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mutagen.mp3 import MP3
+
+from helpers import DATA, run_cli
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".html")
+SMALL = (
+    DATA / "dantri_2022-12-24_photostory-giang-sinh.html",
+    DATA / "text_vietnamnet_2024-11-05_mua-ngap-da-nang.md",
+)
+
+
+EXPECTED_PAIR = {"first.txt": "mua-lon-o-da-nang.mp3", "second.txt": "mua-lon-o-da-nang-2.mp3"}
+
+
+def produce(*args: str, cwd: Path) -> tuple[int, str, str]:
+    result = run_cli("produce", *args, "--engine", "espeak", "--cache-dir", "cache", cwd=cwd)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, result.stdout, result.stderr
+
+
+def episodes(out: Path) -> dict[str, str]:
+    """Each episode's MP3 file name by the source its JSON sidecar names."""
+    found: dict[str, str] = {}
+    for sidecar in sorted(out.glob("*.json")):
+        document = json.loads(sidecar.read_text(encoding="utf-8"))
+        mp3 = out / document["audio"]
+        assert mp3.is_file() and mp3.stem == sidecar.stem
+        assert document["source"] not in found, f"two episodes of {document['source']}"
+        found[document["source"]] = mp3.name
+    return found
+
+
+def duration(mp3: Path) -> float:
+    info: Any = MP3(mp3).info  # type: ignore[no-untyped-call]
+    return float(info.length)
+
+
+def mtimes(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
+
+
+def summary(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.endswith(" failed")]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+@pytest.mark.slow
+def test_whole_corpus_makes_one_mp3_per_article_then_skips_it(tmp_path: Path) -> None:
+    articles = sorted(p for p in DATA.iterdir() if p.suffix in ARTICLE_SUFFIXES)
+    out = tmp_path / "out"
+    started = time.perf_counter()
+    code, stdout, stderr = produce(str(DATA), "-o", str(out), "--jobs", "2", cwd=tmp_path)
+    seconds = time.perf_counter() - started
+    assert code == 0, stderr
+    assert summary(stderr) == f"{len(articles)} made, 0 up to date, 0 failed"
+    assert len(stdout.splitlines()) == len(articles)
+
+    made = episodes(out)
+    assert set(made) == {str(p) for p in articles}
+    assert len(list(out.glob("*.mp3"))) == len(articles)
+    for mp3 in made.values():
+        assert duration(out / mp3) > 20
+    same_title = [
+        made[str(DATA / "player_tuoitre_2024-05-17_truong-thi-mai.txt")],
+        made[str(DATA / "text_tuoitre_2024-05-17_truong-thi-mai.md")],
+    ]
+    slug = "trung-uong-dang-dong-y-cho-ba-truong-thi-mai-thoi-giu-cac-chuc-vu"
+    assert sorted(same_title) == [f"{slug}-2.mp3", f"{slug}.mp3"]
+    print(f"\n{len(articles)} corpus articles produced in {seconds:.1f} s")
+
+    before = mtimes(out)
+    code, stdout, stderr = produce(str(DATA), "-o", str(out), "--jobs", "2", cwd=tmp_path)
+    assert code == 0, stderr
+    assert summary(stderr) == f"0 made, {len(articles)} up to date, 0 failed"
+    assert stderr.count("up to date, skipped") == len(articles)
+    assert stdout == ""
+    assert mtimes(out) == before
+
+
+def test_one_failed_article_does_not_stop_the_others(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    sources = [str(SMALL[0]), "missing.txt", "empty.txt", str(SMALL[1])]
+    code, stdout, stderr = produce(*sources, "-o", "out", "--jobs", "2", cwd=tmp_path)
+    assert code != 0
+    assert summary(stderr) == "2 made, 0 up to date, 2 failed"
+    errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2, stderr
+    assert "missing.txt" in errors[0] and "no such file" in errors[0]
+    assert "empty.txt" in errors[1] and "empty" in errors[1].split("empty.txt", 1)[1]
+    assert set(episodes(tmp_path / "out")) == {str(SMALL[0]), str(SMALL[1])}
+    assert len(stdout.splitlines()) == 2
+
+
+def test_rerun_skips_up_to_date_episodes_unless_forced(tmp_path: Path) -> None:
+    sources = [str(p) for p in SMALL]
+    code, _, stderr = produce(*sources, "-o", "out", cwd=tmp_path)
+    assert code == 0, stderr
+    out = tmp_path / "out"
+    before = mtimes(out)
+
+    code, stdout, stderr = produce(*sources, "-o", "out", cwd=tmp_path)
+    assert code == 0, stderr
+    assert summary(stderr) == "0 made, 2 up to date, 0 failed"
+    assert stdout == ""
+    assert mtimes(out) == before
+
+    code, stdout, stderr = produce(*sources, "-o", "out", "--force", cwd=tmp_path)
+    assert code == 0, stderr
+    assert summary(stderr) == "2 made, 0 up to date, 0 failed"
+    after = mtimes(out)
+    for name in episodes(out).values():
+        assert after[name] > before[name], name
+
+
+def test_articles_with_one_title_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    first = tmp_path / "first.txt"
+    second = tmp_path / "second.txt"
+    first.write_text("Mưa lớn ở Đà Nẵng\n\nNước ngập nhiều tuyến phố.\n", encoding="utf-8")
+    second.write_text("Mưa lớn ở Đà Nẵng\n\nĐường lên Sơn Trà sạt lở.\n", encoding="utf-8")
+    code, _, stderr = produce("first.txt", "second.txt", "first.txt", "-o", "out", cwd=tmp_path)
+    assert code == 0, stderr
+    assert summary(stderr) == "2 made, 1 up to date, 0 failed"
+    out = tmp_path / "out"
+    assert episodes(out) == EXPECTED_PAIR
+
+    code, _, stderr = produce("second.txt", "first.txt", "-o", "out", cwd=tmp_path)
+    assert summary(stderr) == "0 made, 2 up to date, 0 failed"
+
+    first.write_text("Mưa lớn ở Đà Nẵng\n\nNước ngập sâu nhiều tuyến phố.\n", encoding="utf-8")
+    code, _, stderr = produce("first.txt", "-o", "out", cwd=tmp_path)
+    assert code == 0, stderr
+    assert episodes(out) == EXPECTED_PAIR
+    assert len(list(out.glob("*.mp3"))) == 2
