@@ -215,7 +215,7 @@ def run_atheris(seconds: float, limits: tuple[int, ...]) -> int:
     with tempfile.TemporaryDirectory(prefix="fuzz-corpus-") as corpus:
         for path in CORPUS:
             shutil.copy(path, Path(corpus) / path.name)
-        argv = [sys.argv[0], f"-max_total_time={int(seconds)}", "-max_len=50000", corpus]
+        argv = [sys.argv[0], f"-max_total_time={int(seconds)}", "-max_len=4096", corpus]
         atheris.instrument_all()
         atheris.Setup(argv, one_input)
         atheris.Fuzz()

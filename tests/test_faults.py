@@ -122,7 +122,6 @@ def test_kill_during_encoding_leaves_no_broken_file_and_rerun_uses_cache(
     assert set(assert_finished_files_sound(out)) >= EPISODE_FILES
     # The killed run's temp files are hidden and harmless; once stale they are swept.
     fresh = set(temp_files(out))
-    print("left by the killed run:", sorted(fresh))
     assert fresh and remove_stale_temps(out) == 0
     an_hour_ago = time.time() - 3600
     for name in fresh:

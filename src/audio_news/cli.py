@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -86,26 +85,7 @@ def text_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
-@contextlib.contextmanager
-def _one_line_errors() -> Iterator[None]:
-    try:
-        yield
-    except AudioNewsError as e:
-        raise click.ClickException(str(e)) from e
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-
-
-class Group(click.Group):
-    """Turns our errors into one line on stderr and a non-zero exit, everywhere."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        with _one_line_errors():
-            return super().invoke(ctx)
-
-
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="audio-news")
 @click.option(
     "--config",
@@ -122,8 +102,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     audio-news script article.txt         show exactly what will be spoken
     audio-news clean article.html --show-removed
     """
-    with _one_line_errors():
-        ctx.obj = {"config": load_config_file(config_path), "config_path": config_path}
+    ctx.obj = {"config": load_config_file(config_path), "config_path": config_path}
 
 
 @cli.command()
@@ -141,8 +120,9 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 @click.option(
     "--bitrate",
     "bitrate_kbps",
-    type=click.IntRange(8, 320),
-    help=f"MP3 bitrate in kbps [default: {DEFAULT_BITRATE_KBPS}].",
+    type=int,
+    metavar="KBPS",
+    help=f"MP3 bitrate, 32-320 kbps CBR [default: {DEFAULT_BITRATE_KBPS}].",
 )
 @click.option("--artist", help="ID3 artist: the publication or author.")
 @click.option("--album", help="ID3 album: the podcast or series name.")
@@ -298,8 +278,26 @@ def _attach_publish_commands() -> None:
 _attach_publish_commands()
 
 
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
 def main() -> None:
-    cli(prog_name="audio-news")
+    """Run the CLI: our errors and usage errors are one line on stderr and a non-zero exit."""
+    try:
+        cli.main(prog_name="audio-news", standalone_mode=False)
+    except AudioNewsError as e:
+        fail(str(e), 1)
+    except click.UsageError as e:
+        hint = f" (see '{e.ctx.command_path} --help')" if e.ctx else ""
+        fail(f"{e.format_message()}{hint}", e.exit_code)
+    except click.ClickException as e:
+        fail(e.format_message(), e.exit_code)
+    except (KeyboardInterrupt, click.Abort):
+        fail("interrupted", 130)
+    except BrokenPipeError:
+        sys.exit(141)
 
 
 __all__ = ["cli", "main", "make_reporter"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ DEFAULT_MAX_INPUT_CHARS = 200_000
 DEFAULT_MAX_DOWNLOAD_BYTES = 5_000_000
 DEFAULT_FETCH_TIMEOUT_S = 20.0
 MIN_SPEED, MAX_SPEED = 0.5, 2.0
+MP3_BITRATES_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+"""What MPEG-1 Layer III allows at 44.1 kHz."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,13 @@ class Pauses:
 @dataclass(frozen=True)
 class TagSettings:
     """What goes into the MP3's ID3 tags beyond the title."""
+
+    def __post_init__(self) -> None:
+        if self.date is not None:
+            try:
+                dt.date.fromisoformat(self.date)
+            except ValueError as e:
+                raise ConfigError(f"date must be YYYY-MM-DD, not {self.date!r}") from e
 
     artist: str | None = None
     """TPE1: publication or author."""
@@ -101,8 +111,9 @@ class Settings:
             raise ConfigError(
                 f"speed must be between {MIN_SPEED} and {MAX_SPEED}, not {self.speed}"
             )
-        if not 8 <= self.bitrate_kbps <= 320:
-            raise ConfigError(f"bitrate must be between 8 and 320 kbps, not {self.bitrate_kbps}")
+        if self.bitrate_kbps not in MP3_BITRATES_KBPS:
+            allowed = ", ".join(map(str, MP3_BITRATES_KBPS))
+            raise ConfigError(f"bitrate must be one of {allowed} kbps, not {self.bitrate_kbps}")
         if self.jobs is not None and not 1 <= self.jobs <= 64:
             raise ConfigError(f"jobs must be between 1 and 64, not {self.jobs}")
         if self.max_input_chars < 1 or self.max_download_bytes < 1:

@@ -95,14 +95,19 @@ def remove_stale_temps(folder: Path, older_than_s: float = STALE_AFTER_S) -> int
 
 
 def ensure_writable_dir(folder: Path) -> None:
-    """Create ``folder`` if needed and prove a file can be made in it; else ``OutputError``.
+    """Prove a file can be made in ``folder`` (or, while it does not exist yet, in the
+    nearest folder above it that does); else ``OutputError``. Creates nothing that stays.
 
-    Lets a run fail before minutes of synthesis rather than at the first write.
+    Lets a run fail before minutes of synthesis rather than at its first write.
     """
     folder = Path(folder)
+    probe = folder
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError(f"cannot write to {folder}: {probe} is not a folder")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".write-test.", suffix=TEMP_SUFFIX, dir=folder)
+        fd, name = tempfile.mkstemp(prefix=".write-test.", suffix=TEMP_SUFFIX, dir=probe)
         os.close(fd)
         os.unlink(name)
     except OSError as e:

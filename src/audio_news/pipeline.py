@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -18,9 +19,9 @@ from .config import Settings
 from .engines import create_engine, resolve_engine
 from .engines.base import Engine
 from .errors import InputError
-from .fsutil import atomic_path
+from .fsutil import atomic_path, ensure_writable_dir, remove_stale_temps
 from .inputs import read_article
-from .models import Article, Episode, Removal, Script
+from .models import Article, Clip, Episode, Removal, Script
 from .progress import Reporter, SilentReporter
 from .publish import write_index, write_player
 from .script import build_script, script_paragraphs, sentence_segments
@@ -132,6 +133,20 @@ def episode_stem(out_dir: Path, article: Article) -> str:
     return stem
 
 
+@dataclass(frozen=True)
+class Plan:
+    """An article ready to speak, and where its episode files go."""
+
+    prepared: Prepared
+    out_dir: Path
+    stem: str
+    """File name of the episode's files without extension."""
+    fingerprint: str
+
+    def path(self, extension: str) -> Path:
+        return self.out_dir / f"{self.stem}{extension}"
+
+
 class Producer:
     """Makes episodes one after another with one engine, normalizer and cache."""
 
@@ -149,69 +164,76 @@ class Producer:
             return resolve_engine(self.settings, self.reporter.note)
         return create_engine(self.settings.engine, self.settings)
 
+    def plan(self, source: str, stdin: BinaryIO | None = None) -> Plan:
+        """Read and script ``source`` and decide where its episode goes."""
+        prepared = prepare(source, self.settings, self.engine.max_chars, self.normalizer, stdin)
+        out_dir = Path(self.settings.out_dir)
+        stem = episode_stem(out_dir, prepared.article)
+        fingerprint = output_fingerprint(prepared.article, self.settings, self.engine)
+        return Plan(prepared, out_dir, stem, fingerprint)
+
     def produce(
         self, source: str, *, force: bool = True, stdin: BinaryIO | None = None
     ) -> Episode | None:
         """Make one episode; None when it was already up to date and ``force`` is off."""
-        settings = self.settings
-        prepared = prepare(source, settings, self.engine.max_chars, self.normalizer, stdin)
-        article, script = prepared.article, prepared.script
-        out_dir = Path(settings.out_dir)
-        slug = episode_stem(out_dir, article)
-        mp3_path, json_path, vtt_path = (
-            out_dir / f"{slug}{ext}" for ext in (".mp3", ".json", ".vtt")
-        )
-        fingerprint = output_fingerprint(article, settings, self.engine)
-        if not force and is_up_to_date(json_path, mp3_path, fingerprint):
-            self.reporter.note(f"up to date, skipped: {mp3_path}")
+        plan = self.plan(source, stdin)
+        if not force and is_up_to_date(plan.path(".json"), plan.path(".mp3"), plan.fingerprint):
+            self.reporter.note(f"up to date, skipped: {plan.path('.mp3')}")
             return None
+        return self.make(plan)
 
-        self.reporter.start_article(slug, len(script.chunks))
+    def make(self, plan: Plan) -> Episode:
+        """Synthesize, assemble, tag and write one planned episode."""
+        ensure_writable_dir(plan.out_dir)  # fail before synthesis, not after it
+        remove_stale_temps(plan.out_dir)
+        script = plan.prepared.script
+        self.reporter.start_article(plan.stem, len(script.chunks))
         try:
             clips, _stats = synthesize_chunks(
                 self.engine,
                 [chunk.text for chunk in script.chunks],
-                speed=settings.speed,
-                jobs=settings.jobs,
+                speed=self.settings.speed,
+                jobs=self.settings.jobs,
                 cache=self.cache,
                 on_done=self.reporter.advance,
             )
-            date = settings.tags.date or article.meta.date or dt.date.today().isoformat()
-            summary = article.paragraphs[0]
-            with atomic_path(mp3_path) as tmp_mp3:
-                rendered = render_episode(
-                    clips, script.chunks, settings, tmp_mp3, self.reporter.stage
-                )
-                self.reporter.stage("tagging")
-                write_tags(tmp_mp3, self._tag_data(article, script, date, summary))
-                segments = sentence_segments(script, rendered.chunk_times)
-                document = episode_document(
-                    title=article.title,
-                    audio_file=mp3_path.name,
-                    duration=rendered.duration,
-                    paragraphs=[article.title, *article.paragraphs],
-                    segments=segments,
-                    engine=self.engine.name,
-                    date=date,
-                    summary=summary,
-                    artist=settings.tags.artist or article.meta.author,
-                    album=settings.tags.album,
-                )
-                document.update(
-                    source=article.source,
-                    source_sha256=article.source_sha256,
-                    fingerprint=fingerprint,
-                )
-            # The JSON, with its fingerprint, marks the episode done: it goes after the MP3.
-            write_sidecars(json_path, vtt_path, document, segments)
-            if settings.player:
-                write_player(out_dir, json_path)
-                write_index(out_dir)
+            return self._write_episode(plan, clips)
         finally:
             self.reporter.finish_article()
+
+    def _write_episode(self, plan: Plan, clips: Sequence[Clip]) -> Episode:
+        settings, article, script = self.settings, plan.prepared.article, plan.prepared.script
+        mp3_path, json_path, vtt_path = (plan.path(ext) for ext in (".mp3", ".json", ".vtt"))
+        date = settings.tags.date or article.meta.date or dt.date.today().isoformat()
+        summary = article.paragraphs[0]
+        with atomic_path(mp3_path) as tmp_mp3:
+            rendered = render_episode(clips, script.chunks, settings, tmp_mp3, self.reporter.stage)
+            self.reporter.stage("tagging")
+            write_tags(tmp_mp3, self._tag_data(article, script, date, summary))
+        segments = sentence_segments(script, rendered.chunk_times)
+        document = episode_document(
+            title=article.title,
+            audio_file=mp3_path.name,
+            duration=rendered.duration,
+            paragraphs=[article.title, *article.paragraphs],
+            segments=segments,
+            engine=self.engine.name,
+            date=date,
+            summary=summary,
+            artist=settings.tags.artist or article.meta.author,
+            album=settings.tags.album,
+        )
+        document.update(
+            source=article.source, source_sha256=article.source_sha256, fingerprint=plan.fingerprint
+        )
+        # The JSON, with its fingerprint, marks the episode done: it goes after the MP3.
+        write_sidecars(json_path, vtt_path, document, segments)
+        if settings.player:
+            write_player(plan.out_dir, json_path)
+            write_index(plan.out_dir)
         return Episode(
             title=article.title,
-            slug=slug,
+            slug=plan.stem,
             mp3_path=str(mp3_path),
             json_path=str(json_path),
             vtt_path=str(vtt_path),
@@ -245,6 +267,5 @@ def produce(source: str, out_dir: str = "output", **options: object) -> Episode:
     from .config import settings_from_dict
 
     settings = settings_from_dict({**options, "out_dir": out_dir})
-    episode = Producer(settings).produce(source)
-    assert episode is not None  # force=True always produces
-    return episode
+    producer = Producer(settings)
+    return producer.make(producer.plan(source))
