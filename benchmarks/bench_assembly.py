@@ -30,12 +30,13 @@ from pathlib import Path
 from typing import overload
 
 from audio_news.audio import measure_loudness, render_episode
+from audio_news.audio.decode import iter_pcm, working_rate
+from audio_news.audio.ffmpeg import ffmpeg_exe
+from audio_news.audio.trim import layout_clips
 from audio_news.config import Settings
-from audio_news.decode import ffmpeg_exe, iter_pcm, working_rate
 from audio_news.engines.espeak import EspeakEngine
 from audio_news.models import Chunk, Clip
 from audio_news.pipeline import prepare
-from audio_news.trim import layout_clips
 
 SEED = (
     Path(__file__).parent.parent

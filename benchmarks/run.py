@@ -73,9 +73,7 @@ def row(label: str, baseline: float, ours: float, note: str = "") -> None:
 
 
 def bench_gtts(work: Path, article: Path, runs: int) -> None:
-    print(
-        f"1. gTTS via a stand-in adding {LATENCY_S * 1000:.0f} ms per request (median of {runs})"
-    )
+    print(f"1. gTTS via a stand-in adding {LATENCY_S * 1000:.0f} ms per request (median of {runs})")
     print(f"  {'':34} {'gtts-cli':>10} {'ours':>10}")
     text = work / "gtts.txt"
     text.write_text(script_text(article, "gtts"), encoding="utf-8")

@@ -12,13 +12,13 @@ import pytest
 from mutagen.mp3 import MP3, BitrateMode
 
 from audio_news.audio import Rendered, measure_loudness, render_episode
+from audio_news.audio.decode import iter_pcm
+from audio_news.audio.loudness import MAX_LIMITING_DB, gated_loudness, solve_depth
+from audio_news.audio.mp3frames import info_tag, lame_info_frame, parse_header
 from audio_news.config import Pauses, Settings
-from audio_news.decode import iter_pcm
 from audio_news.engines.espeak import EspeakEngine
 from audio_news.errors import AudioError
-from audio_news.loudness import MAX_LIMITING_DB, gated_loudness, solve_depth
 from audio_news.models import Boundary, Chunk, Clip
-from audio_news.mp3frames import info_tag, lame_info_frame, parse_header
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)

@@ -6,10 +6,11 @@ import json
 import re
 from pathlib import Path
 
-from gtts_standin import GttsStandin
-from helpers import SEED, SEED_SLUG, ebur128, run_cli
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
+
+from gtts_standin import GttsStandin
+from helpers import SEED, SEED_SLUG, ebur128, run_cli
 
 VIETNAMESE_TEXT = re.compile(r"[\w\s,.;:!?…'\"“”‘’()\-–]+")
 

@@ -149,10 +149,30 @@ CHUNKS: list[tuple[str, str, int, list[str]]] = [
         ["Tại ngã tư Nguyễn Văn Linh -", "Lê Đình Lý,", "nhiệm kỳ 2020 – 2025 rất dài"],
     ),
     (
-        "a long clause is cut at spaces",
+        "a long clause is cut at spaces into balanced pieces, no orphan",
         "Công tác thẩm định thẩm tra rà soát thông tin liên quan đến nhân sự",
         30,
-        ["Công tác thẩm định thẩm tra rà", "soát thông tin liên quan đến", "nhân sự"],
+        ["Công tác thẩm định thẩm", "tra rà soát thông tin", "liên quan đến nhân sự"],
+    ),
+    (
+        "a spoken number is never cut in two",
+        "Năm hai nghìn không trăm hai mươi ba là năm thứ ba triển khai thực hiện Nghị quyết "
+        "Đại hội mười ba của Đảng, nghị quyết",
+        100,
+        [
+            "Năm hai nghìn không trăm hai mươi ba",
+            "là năm thứ ba triển khai thực hiện Nghị quyết Đại hội mười ba của Đảng, nghị quyết",
+        ],
+    ),
+    (
+        "a cut goes before a linking word when one is near",
+        "nhiệm kỳ hai nghìn không trăm hai mươi sáu đến hai nghìn không trăm ba mươi mốt "
+        "được tiến hành khoa học",
+        100,
+        [
+            "nhiệm kỳ hai nghìn không trăm hai mươi sáu đến hai nghìn không trăm ba mươi mốt",
+            "được tiến hành khoa học",
+        ],
     ),
     (
         "only an overlong word is cut inside",

@@ -140,11 +140,51 @@ def _pack(parts: list[str], max_chars: int) -> list[str]:
     return chunks
 
 
+@cache
+def _break_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(words never to cut between, words a cut may come just before)."""
+    raw = resources.files("audio_news.data").joinpath("split_breaks.toml").read_text("utf-8")
+    table = tomllib.loads(raw)
+    return frozenset(table["avoid_between"]["words"]), frozenset(table["prefer_before"]["words"])
+
+
+def _cut_cost(left: str, right: str) -> int:
+    avoid, prefer = _break_words()
+    bare_left, bare_right = left.lower().strip(".,;:!?…\"'”“"), right.lower().strip("\"'“”(")
+    if bare_left in avoid and bare_right in avoid:
+        return 4 * CUT_PENALTY
+    return 0 if bare_right in prefer else CUT_PENALTY
+
+
+CUT_PENALTY = 400
+"""Cost of a cut at an ordinary space; the squared slack of a piece is of the same order."""
+
+
 def _cut_at_spaces(words: list[str], max_chars: int) -> list[str]:
-    parts: list[str] = []
-    for word in words:
-        parts.extend(_cut_word(word, max_chars))
-    return _pack(parts, max_chars)
+    """Fewest pieces, then balanced lengths and cuts at natural places (least raggedness)."""
+    parts = [piece for word in words for piece in _cut_word(word, max_chars)]
+    n = len(parts)
+    # best[i]: (pieces, cost, start of the last piece) for parts[:i]
+    best: list[tuple[int, int, int]] = [(0, 0, 0)] + [(n + 1, 0, 0)] * n
+    for end in range(1, n + 1):
+        length = -1
+        for start in range(end - 1, -1, -1):
+            length += len(parts[start]) + 1
+            if length > max_chars:
+                break
+            pieces, cost, _ = best[start]
+            cost += (max_chars - length) ** 2 // max(1, max_chars // 10)
+            if start > 0:
+                cost += _cut_cost(parts[start - 1], parts[start])
+            if (pieces + 1, cost) < best[end][:2]:
+                best[end] = (pieces + 1, cost, start)
+    chunks: list[str] = []
+    end = n
+    while end > 0:
+        start = best[end][2]
+        chunks.append(" ".join(parts[start:end]))
+        end = start
+    return chunks[::-1]
 
 
 def chunk_text(sentence: str, max_chars: int) -> list[str]:

@@ -8,18 +8,15 @@ single LAME "Info" frame that tells players how much priming and padding to skip
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-import subprocess
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .decode import ffmpeg_exe, last_line
-from .errors import AudioError, AudioNewsError, OutputError
-from .fsutil import FOLDER_ERRNOS, atomic_path
+from ..errors import AudioError, AudioNewsError, OutputError
+from ..fsutil import FOLDER_ERRNOS, atomic_path
+from .ffmpeg import PcmPipe
 from .loudness import astats_value, momentary_values
 from .mp3frames import LAME_DELAY, FrameHeader, iter_frames, lame_info_frame
 
@@ -46,7 +43,7 @@ class Part:
     """Peak of the 4x oversampled signal (true-peak estimate), dBFS, before the encoder."""
 
 
-class PartEncoder:
+class PartEncoder(PcmPipe):
     """An ffmpeg reading mono s16le PCM on stdin and writing raw MP3 frames to ``path``."""
 
     def __init__(
@@ -62,63 +59,30 @@ class PartEncoder:
             f"[tp]aresample={rate * 4}:filter_size=12,"
             "astats@tp=measure_perchannel=none:measure_overall=Peak_level,anullsink"
         )
-        cmd = [
-            ffmpeg_exe(), "-hide_banner", "-nostats", "-v", "verbose", "-y",
-            "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+        args = [
             "-filter_complex", graph, "-map", "[enc]",
             "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k",
             "-compression_level", str(LAME_QUALITY),
             "-f", "mp3", "-write_xing", "0", "-id3v2_version", "0", "-write_id3v1", "0",
             str(path),
         ]  # fmt: skip
-        try:
-            self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-            )
-        except OSError as e:
-            raise AudioError(f"cannot run ffmpeg: {e}") from e
-        self._stderr: list[bytes] = []
-        self._drain = threading.Thread(target=self._read_errors, daemon=True)
-        self._drain.start()
-
-    def _read_errors(self) -> None:
-        assert self._proc.stderr is not None
-        self._stderr.append(self._proc.stderr.read())
+        super().__init__(args, rate, "the MP3 encoder", global_args=("-v", "verbose", "-y"))
 
     def write(self, data: bytes | memoryview) -> None:
-        assert self._proc.stdin is not None
-        try:
-            self._proc.stdin.write(data)
-            self._fed += len(data) // 2
-        except (BrokenPipeError, OSError) as e:
-            self.kill()
-            raise self._failure("the MP3 encoder stopped early") from e
+        super().write(data)
+        self._fed += len(data) // 2
 
-    def _failure(self, what: str) -> AudioNewsError:
+    def failure(self, message: str) -> AudioNewsError:
         """Why the encoder failed: an ``OutputError`` when it could not write its file."""
-        stderr = b"".join(self._stderr)
-        exit_code = _EXIT_CODE.search(stderr)  # ffmpeg exits with -errno after an I/O error
+        exit_code = _EXIT_CODE.search(self.stderr)  # ffmpeg exits with -errno after an I/O error
         if exit_code is not None and int(exit_code.group(1)) in FOLDER_ERRNOS:
             reason = os.strerror(int(exit_code.group(1)))
             return OutputError(f"cannot write to {self.path.parent}: {reason}")
-        return AudioError(f"{what}: {last_line(stderr)}")
-
-    def kill(self) -> None:
-        if self._proc.poll() is None:
-            self._proc.kill()
-        self._proc.wait()
-        self._drain.join()
+        return super().failure(message)
 
     def finish(self) -> Part:
         """Close stdin, wait, and read back the meters and the frames written."""
-        assert self._proc.stdin is not None
-        with contextlib.suppress(OSError):
-            self._proc.stdin.close()
-        self._proc.wait()
-        self._drain.join()
-        if self._proc.returncode != 0:
-            raise self._failure("MP3 encoding failed")
-        log = b"".join(self._stderr).decode("utf-8", "replace")
+        log = self.close()
         frames, audio_bytes, first = _count_frames(self.path)
         return Part(
             path=self.path,

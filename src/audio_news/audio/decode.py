@@ -12,51 +12,15 @@ import subprocess
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import IO
 
-from .errors import AudioError
-from .models import Clip
+from ..errors import AudioError
+from ..models import Clip
+from .ffmpeg import ffmpeg_exe, last_line, run_ffmpeg
 from .mp3frames import info_tag, iter_frames
 
 PCM = "pcm_s16le"
 MP3 = "mp3"
-
-
-@cache
-def ffmpeg_exe() -> str:
-    """Path of the ffmpeg binary that imageio-ffmpeg ships."""
-    try:
-        import imageio_ffmpeg
-
-        return str(imageio_ffmpeg.get_ffmpeg_exe())
-    except (ImportError, RuntimeError, OSError) as e:
-        raise AudioError(f"ffmpeg is not available: {e}") from e
-
-
-def run_ffmpeg(
-    args: Sequence[str], data: bytes | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    """Run ffmpeg quietly on ``data``; AudioError with its last message when it fails."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostats", *(["-nostdin"] if data is None else []), *args]
-    try:
-        done = subprocess.run(
-            cmd,
-            input=data,
-            stdin=subprocess.DEVNULL if data is None else None,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as e:
-        raise AudioError(f"cannot run ffmpeg: {e}") from e
-    if done.returncode != 0:
-        raise AudioError(f"ffmpeg failed: {last_line(done.stderr)}")
-    return done
-
-
-def last_line(stderr: bytes) -> str:
-    lines = stderr.decode("utf-8", "replace").strip().splitlines()
-    return lines[-1] if lines else "no message"
 
 
 def clip_rate(clip: Clip) -> int:

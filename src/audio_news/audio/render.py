@@ -17,10 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Settings
-from .decode import PCM, ffmpeg_exe, iter_pcm, working_rate
+from ..config import Settings
+from ..errors import AudioError
+from ..models import Boundary, Chunk, Clip
+from .decode import PCM, iter_pcm, working_rate
 from .encode import OUTPUT_RATE, Part, PartEncoder, join_parts, part_offsets
-from .errors import AudioError
+from .ffmpeg import ffmpeg_exe
 from .loudness import (
     LAME_INPUT_SCALE_DB,
     MAX_LIMITING_DB,
@@ -32,7 +34,6 @@ from .loudness import (
     measure_loudness,
     solve_depth,
 )
-from .models import Boundary, Chunk, Clip
 from .trim import Layout, layout_clips, pcm_peak
 
 __all__ = ["Rendered", "ffmpeg_exe", "measure_loudness", "render_episode"]

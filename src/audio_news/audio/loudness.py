@@ -8,17 +8,14 @@ instead of guessing it.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
 import re
-import subprocess
-import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .decode import ffmpeg_exe, last_line, run_ffmpeg
-from .errors import AudioError
+from ..errors import AudioError
+from .ffmpeg import PcmPipe, run_ffmpeg
 
 LAME_INPUT_SCALE_DB = 20 * math.log10(0.95)
 """libmp3lame scales its input by 0.95 (its default ``scale``); every level drops this much."""
@@ -114,7 +111,7 @@ def solve_depth(shortfall_db: float, measured: Sequence[tuple[float, float]]) ->
     return min(d1 + (shortfall_db - g1) / slope, MAX_LIMITING_DB)
 
 
-class PcmMeter:
+class PcmMeter(PcmPipe):
     """An ffmpeg metering a mono s16le stream through named branches, in one pass.
 
     Each branch is a filter chain (``""`` for none) ending in an integrated loudness meter;
@@ -131,46 +128,9 @@ class PcmMeter:
             sink = "anullsink" if n != self._names[-1] else "anull[out]"
             parts.append(f"{source}{body}ebur128@{n}=framelog=quiet,{sink}")
         graph = ";".join(p for p in parts if p)
-        cmd = [
-            ffmpeg_exe(), "-hide_banner", "-nostats",
-            "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-            "-filter_complex", graph, "-map", "[out]", "-f", "null", "-",
-        ]  # fmt: skip
-        try:
-            self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-            )
-        except OSError as e:
-            raise AudioError(f"cannot run ffmpeg: {e}") from e
-        self._stderr: list[bytes] = []
-        self._drain = threading.Thread(target=self._read_errors, daemon=True)
-        self._drain.start()
-
-    def _read_errors(self) -> None:
-        assert self._proc.stderr is not None
-        self._stderr.append(self._proc.stderr.read())
-
-    def write(self, data: bytes | memoryview) -> None:
-        assert self._proc.stdin is not None
-        try:
-            self._proc.stdin.write(data)
-        except (BrokenPipeError, OSError) as e:
-            self.kill()
-            raise AudioError("the loudness meter stopped early") from e
-
-    def kill(self) -> None:
-        if self._proc.poll() is None:
-            self._proc.kill()
-        self._proc.wait()
-        self._drain.join()
+        args = ["-filter_complex", graph, "-map", "[out]", "-f", "null", "-"]
+        super().__init__(args, rate, "the loudness meter")
 
     def finish(self) -> dict[str, float]:
-        assert self._proc.stdin is not None
-        with contextlib.suppress(OSError):
-            self._proc.stdin.close()
-        self._proc.wait()
-        self._drain.join()
-        log = b"".join(self._stderr).decode("utf-8", "replace")
-        if self._proc.returncode != 0:
-            raise AudioError(f"loudness metering failed: {last_line(log.encode())}")
+        log = self.close()
         return {n: summary_integrated(log, n) for n in self._names}

@@ -11,8 +11,8 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from ..models import Clip
 from .decode import iter_pcm
-from .models import Clip
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
