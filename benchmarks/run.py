@@ -45,7 +45,9 @@ def tool(name: str) -> str:
 
 def run(cmd: Sequence[str], env: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(cmd[:4])} failed: {done.stderr.decode().strip()}")
     return time.perf_counter() - started
 
 

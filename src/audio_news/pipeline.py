@@ -13,17 +13,18 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import __version__
-from .audio import render_episode
+from .audio import Rendered, render_episode
 from .cache import SegmentCache
 from .config import Settings
 from .engines import create_engine, resolve_engine
 from .engines.base import Engine
-from .errors import InputError
+from .errors import InputError, OutputError
 from .fsutil import atomic_path, ensure_writable_dir, remove_stale_temps
 from .inputs import read_article
 from .models import Article, Clip, Episode, Removal, Script
 from .progress import Reporter, SilentReporter
 from .publish import write_index, write_player
+from .render_cache import load_render, render_key, store_render
 from .script import build_script, script_paragraphs, sentence_segments
 from .sidecars import episode_document, write_sidecars
 from .slug import slugify
@@ -187,29 +188,50 @@ class Producer:
         ensure_writable_dir(plan.out_dir)  # fail before synthesis, not after it
         remove_stale_temps(plan.out_dir)
         script = plan.prepared.script
+        key = render_key(self.engine.name, self.engine.voice_id, script.chunks, self.settings)
         self.reporter.start_article(plan.stem, len(script.chunks))
         try:
-            clips, _stats = synthesize_chunks(
-                self.engine,
-                [chunk.text for chunk in script.chunks],
-                speed=self.settings.speed,
-                jobs=self.settings.jobs,
-                cache=self.cache,
-                on_done=self.reporter.advance,
-            )
-            return self._write_episode(plan, clips)
+            cached = load_render(self.cache, key) if self.cache is not None else None
+            clips: Sequence[Clip] = () if cached else self._synthesize(script)
+            with atomic_path(plan.path(".mp3")) as tmp_mp3:
+                if cached is not None:
+                    tmp_mp3.write_bytes(cached[0])
+                    rendered = cached[1]
+                    self.reporter.advance(len(script.chunks))
+                else:
+                    rendered = render_episode(
+                        clips, script.chunks, self.settings, tmp_mp3, self.reporter.stage
+                    )
+                    self._keep_render(key, tmp_mp3, rendered)
+                self.reporter.stage("tagging")
+                write_tags(tmp_mp3, self._tag_data(plan))
+            return self._write_sidecars(plan, rendered)
         finally:
             self.reporter.finish_article()
 
-    def _write_episode(self, plan: Plan, clips: Sequence[Clip]) -> Episode:
+    def _synthesize(self, script: Script) -> Sequence[Clip]:
+        clips, _stats = synthesize_chunks(
+            self.engine,
+            [chunk.text for chunk in script.chunks],
+            speed=self.settings.speed,
+            jobs=self.settings.jobs,
+            cache=self.cache,
+            on_done=self.reporter.advance,
+        )
+        return clips
+
+    def _keep_render(self, key: str, mp3: Path, rendered: Rendered) -> None:
+        if self.cache is None:
+            return
+        try:
+            store_render(self.cache, key, mp3, rendered)
+        except OutputError as e:
+            # Only a shortcut for the next run; an unwritable cache was already reported.
+            log.debug("render not cached: %s", e)
+
+    def _write_sidecars(self, plan: Plan, rendered: Rendered) -> Episode:
         settings, article, script = self.settings, plan.prepared.article, plan.prepared.script
         mp3_path, json_path, vtt_path = (plan.path(ext) for ext in (".mp3", ".json", ".vtt"))
-        date = settings.tags.date or article.meta.date or dt.date.today().isoformat()
-        summary = article.paragraphs[0]
-        with atomic_path(mp3_path) as tmp_mp3:
-            rendered = render_episode(clips, script.chunks, settings, tmp_mp3, self.reporter.stage)
-            self.reporter.stage("tagging")
-            write_tags(tmp_mp3, self._tag_data(article, script, date, summary))
         segments = sentence_segments(script, rendered.chunk_times)
         document = episode_document(
             title=article.title,
@@ -218,8 +240,8 @@ class Producer:
             paragraphs=[article.title, *article.paragraphs],
             segments=segments,
             engine=self.engine.name,
-            date=date,
-            summary=summary,
+            date=self._date(article),
+            summary=article.paragraphs[0],
             artist=settings.tags.artist or article.meta.author,
             album=settings.tags.album,
         )
@@ -244,14 +266,18 @@ class Producer:
             true_peak_dbtp=rendered.true_peak_dbtp,
         )
 
-    def _tag_data(self, article: Article, script: Script, date: str, summary: str) -> TagData:
+    def _date(self, article: Article) -> str:
+        return self.settings.tags.date or article.meta.date or dt.date.today().isoformat()
+
+    def _tag_data(self, plan: Plan) -> TagData:
+        article, script = plan.prepared.article, plan.prepared.script
         tags = self.settings.tags
         return TagData(
             title=article.title,
             artist=tags.artist or article.meta.author or article.meta.site_name,
             album=tags.album,
-            date=date,
-            summary=summary,
+            date=self._date(article),
+            summary=article.paragraphs[0],
             transcript="\n\n".join(script_paragraphs(script)),
             engine=self.engine.name,
             source_sha256=article.source_sha256,

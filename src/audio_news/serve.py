@@ -23,11 +23,12 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from .config import DEFAULT_SERVE_HOST, DEFAULT_SERVE_PORT
 from .errors import ConfigError, InputError
 from .publish import render_index
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
+DEFAULT_HOST = DEFAULT_SERVE_HOST
+DEFAULT_PORT = DEFAULT_SERVE_PORT
 CHUNK_BYTES = 64 * 1024
 MAX_RANGE_HEADER = 200
 """Longer Range headers are ignored and the whole file is sent."""

@@ -25,7 +25,6 @@ from .detect import (
     sniff,
     url_scheme,
 )
-from .html import parse_html
 from .markdown import parse_markdown
 from .text import parse_text
 from .url import fetch
@@ -113,6 +112,8 @@ def read_article(
         raise InputError(f"{name} is empty")
     kind = kind or sniff(text)
     if kind is Kind.HTML:
+        from .html import parse_html  # trafilatura and lxml load only for HTML
+
         article = parse_html(text, source=source, sha256=sha256, url=url)
     else:
         if len(text) > max_chars:
