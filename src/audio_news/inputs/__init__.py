@@ -27,7 +27,6 @@ from .detect import (
 )
 from .markdown import parse_markdown
 from .text import parse_text
-from .url import fetch
 
 __all__ = ["DEFAULT_MAX_DOWNLOAD_BYTES", "DEFAULT_TIMEOUT", "expand_sources", "read_article"]
 
@@ -97,6 +96,8 @@ def read_article(
         data = _read_stream(stream, raw_limit, name, max_chars)
     elif url_scheme(source) is not None:
         check_url(source)
+        from .url import fetch  # httpx loads only when a URL is read
+
         fetched = fetch(source, max_bytes=max_download_bytes, timeout=timeout)
         name, data, charset, url = source, fetched.data, fetched.charset, fetched.url
         kind = kind_from_content_type(fetched.content_type) or kind_from_name(fetched.url)
