@@ -1,6 +1,6 @@
 """Issue 3's benchmarks, side by side in one run on the same article.
 
-    python benchmarks/run.py [--runs 3] [--article PATH] [--skip-memory]
+    python benchmarks/run.py [--runs 3] [--article PATH] [--skip-memory] [--only N ...]
 
 1. gtts-cli vs ``audio-news --engine gtts``, both through a local stand-in for Google's
    endpoint that adds 150 ms to every request;
@@ -308,16 +308,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--article", type=Path, default=SEED)
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument(
+        "--only", type=int, action="append", choices=range(1, 6), help="run only section N"
+    )
     args = parser.parse_args()
+    wanted = set(args.only or range(1, 6)) - ({5} if args.skip_memory else set())
     GttsStandin.warm()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        bench_gtts(work, args.article, args.runs)
-        bench_espeak(work, args.article, args.runs)
-        bench_cache(work, args.article, args.runs)
-        bench_rate_limited(work, args.article)
-        if not args.skip_memory:
-            bench_memory(work)
+        sections: dict[int, Callable[[], None]] = {
+            1: lambda: bench_gtts(work, args.article, args.runs),
+            2: lambda: bench_espeak(work, args.article, args.runs),
+            3: lambda: bench_cache(work, args.article, args.runs),
+            4: lambda: bench_rate_limited(work, args.article),
+            5: lambda: bench_memory(work),
+        }
+        for number in sorted(wanted):
+            sections[number]()
 
 
 if __name__ == "__main__":
