@@ -9,7 +9,9 @@ command, ``audio-news script FILE --engine gtts`` (no network is needed to make 
 
 from __future__ import annotations
 
+import csv
 import itertools
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+import audio_news
 from audio_news.text.normalize import Normalizer
 from helpers import DATA, run_cli
 
@@ -446,6 +449,40 @@ def test_script_speaks_title_body_in_order_and_no_chrome(name: str, tmp_path: Pa
     repeated = {s for s in sentences if len(s) >= 40 and sentences.count(s) > 1}
     assert not repeated, f"a sentence is spoken twice: {repeated}"
     assert all(any(c.isalnum() for c in line) for line in lines), "a chunk without words"
+    assert_fully_read(said)
+
+
+ISSUE_TRIGGERS = re.compile(
+    r"(?i:\b(?:khóa|đại hội|lần thứ|thế kỷ|quý|điều|chương|phần|mục|kỳ họp|hội nghị))"
+    r"\s+[IVXLC]+\b"
+)
+
+
+def _lexicon_abbreviations() -> set[str]:
+    """The built-in lexicon's all-capital written forms (UBND, THPT, TP.HCM ...).
+
+    Forms read only before a name or number (``P.`` for phường) are left out: elsewhere they
+    are a person's initial ("bà P.", "Colin H. Kahl") and rightly stay as written.
+    """
+    path = Path(audio_news.__file__).parent / "data" / "abbreviations.csv"
+    rows = csv.reader(line for line in path.read_text("utf-8").splitlines() if line[:1] != "#")
+    written = {
+        row[0]
+        for row in rows
+        if row and row[0] != "written" and (len(row) < 5 or row[4].strip().lower() != "true")
+    }
+    return {w for w in written if len(w) > 1 and w.upper() == w and any(c.isalpha() for c in w)}
+
+
+ABBREVIATIONS = _lexicon_abbreviations()
+
+
+def assert_fully_read(said: str) -> None:
+    """Issue 4: no digit, no Roman numeral after a trigger word, no abbreviation left."""
+    assert not re.search(r"\d", said), re.findall(r".{20}\d.{20}", said)[:3]
+    assert not ISSUE_TRIGGERS.search(said), ISSUE_TRIGGERS.findall(said)
+    left = {a for a in ABBREVIATIONS if re.search(rf"(?<!\w){re.escape(a)}(?!\w)", said)}
+    assert not left, f"abbreviations left unread: {sorted(left)}"
 
 
 @pytest.mark.parametrize(
