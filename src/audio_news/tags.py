@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import mutagen.id3
+from mutagen import MutagenError
 
 from .errors import AudioError, ConfigError
 
@@ -51,7 +52,7 @@ def write_tags(mp3: Path, tags: TagData) -> None:
         _id3.ID3(mp3).delete(mp3)
     except _id3.ID3NoHeaderError:
         pass
-    except Exception as e:  # mutagen raises its own MutagenError and OSError subclasses
+    except (MutagenError, OSError) as e:
         raise AudioError(f"cannot read tags of {mp3}: {e}") from e
     id3 = _id3.ID3()
     lang = tags.language
@@ -73,5 +74,5 @@ def write_tags(mp3: Path, tags: TagData) -> None:
     id3.update_to_v23()  # TDRC becomes TYER + TDAT, the v2.3 spelling of a date
     try:
         id3.save(mp3, v2_version=3)
-    except Exception as e:  # see above
+    except (MutagenError, OSError) as e:
         raise AudioError(f"cannot write tags to {mp3}: {e}") from e
