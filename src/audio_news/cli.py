@@ -105,7 +105,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     ctx.obj = {"config": load_config_file(config_path), "config_path": config_path}
 
 
-@cli.command()
+@cli.command(short_help="Make MP3 episodes from articles.")
 @click.argument("articles", nargs=-1, required=True)
 @click.option(
     "-o",
@@ -175,7 +175,7 @@ def produce(
         sys.exit(1)
 
 
-@cli.command()
+@cli.command(short_help="Show exactly what will be spoken.")
 @click.argument("article")
 @engine_option
 @text_options
@@ -196,7 +196,7 @@ def script(ctx: click.Context, /, **options: Any) -> None:
         click.echo(chunk.text)
 
 
-@cli.command()
+@cli.command(short_help="Show the cleaned article, or what was removed.")
 @click.argument("article", required=False)
 @click.option(
     "--show-removed", is_flag=True, help="Print what was removed, each line with its rule."
@@ -227,7 +227,7 @@ def clean(
         click.echo(paragraph)
 
 
-@cli.command()
+@cli.command(short_help="List the speech engines and the default.")
 @click.pass_context
 def engines(ctx: click.Context) -> None:
     """List the speech engines, whether each works here, and the default."""

@@ -19,7 +19,7 @@ def _config(ctx: click.Context) -> dict[str, Any]:
     return config
 
 
-@click.command("feed")
+@click.command("feed", short_help="Write a podcast RSS feed for a folder.")
 @click.argument("output_dir", type=_OUTPUT_DIR)
 @click.option("--base-url", required=True, help="Public URL the folder is served at.")
 @click.option("--title", help="Podcast title [config: feed.title].")
@@ -40,7 +40,7 @@ def feed(ctx: click.Context, /, output_dir: Path, base_url: str, **overrides: An
     click.echo(str(write_feed(output_dir, base_url, settings)))
 
 
-@click.command("serve")
+@click.command("serve", short_help="Serve episodes, player and feed over HTTP.")
 @click.argument("output_dir", type=_OUTPUT_DIR)
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
 @click.option(
