@@ -59,6 +59,13 @@ def audio_news(*args: str) -> list[str]:
     return [sys.executable, "-m", "audio_news", *args]
 
 
+def produce(article: Path, engine: str, out: Path, *options: str) -> list[str]:
+    """``audio-news produce``, forced and quiet, as every benchmark runs it."""
+    return audio_news(
+        "produce", str(article), "--engine", engine, "-q", "--force", "-o", str(out), *options
+    )
+
+
 def script_text(article: Path, engine: str) -> str:
     result = subprocess.run(
         audio_news("script", str(article), "--engine", engine),
@@ -90,18 +97,7 @@ def bench_gtts(work: Path, article: Path, runs: int) -> None:
         def ours_once() -> float:
             cache = Path(tempfile.mkdtemp(dir=work))
             return run(
-                audio_news(
-                    "produce",
-                    str(article),
-                    "--engine",
-                    "gtts",
-                    "-q",
-                    "--force",
-                    "--cache-dir",
-                    str(cache),
-                    "-o",
-                    str(work / "out"),
-                ),
+                produce(article, "gtts", work / "out", "--cache-dir", str(cache)),
                 env,
             )
 
@@ -146,19 +142,7 @@ def bench_espeak(work: Path, article: Path, runs: int) -> None:
         )
 
     def ours_once() -> float:
-        return run(
-            audio_news(
-                "produce",
-                str(article),
-                "--engine",
-                "espeak",
-                "-q",
-                "--force",
-                "--no-cache",
-                "-o",
-                str(work / "out"),
-            )
-        )
+        return run(produce(article, "espeak", work / "out", "--no-cache"))
 
     row("seed, loudness + tags included", median_of(runs, bare_once), median_of(runs, ours_once))
 
@@ -184,9 +168,8 @@ def bench_cache(work: Path, article: Path, runs: int) -> None:
             cache = Path(tempfile.mkdtemp(dir=work))
             for name, source, extra in cases:
                 standin.reset()
-                args = ["produce", str(source), "--engine", "gtts", "-q", "--force"]
-                args += ["--cache-dir", str(cache), "-o", str(work / "out"), *extra]
-                times[name].append(run(audio_news(*args), env))
+                command = produce(source, "gtts", work / "out", "--cache-dir", str(cache), *extra)
+                times[name].append(run(command, env))
                 counts[name] = len(standin.requests)
     cold_s = statistics.median(times["cold"])
     for name, _, _ in cases:
@@ -203,17 +186,7 @@ def bench_rate_limited(work: Path, article: Path) -> None:
         env = {**os.environ, **standin.env()}
         out = work / "limited"
         seconds = run(
-            audio_news(
-                "produce",
-                str(article),
-                "--engine",
-                "gtts",
-                "-q",
-                "--force",
-                "--no-cache",
-                "-o",
-                str(out),
-            ),
+            produce(article, "gtts", out, "--no-cache"),
             env,
         )
         statuses = [r.status for r in standin.requests]
@@ -262,17 +235,7 @@ def bench_memory(work: Path) -> None:
     article = work / "two-hours.txt"
     article.write_text("Bản tin dài hai giờ\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
     process = subprocess.Popen(
-        audio_news(
-            "produce",
-            str(article),
-            "--engine",
-            "espeak",
-            "-q",
-            "--force",
-            "--no-cache",
-            "-o",
-            str(work / "long"),
-        ),
+        produce(article, "espeak", work / "long", "--no-cache"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

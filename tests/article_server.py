@@ -101,8 +101,14 @@ class _QuietServer(ThreadingHTTPServer):
 
 @contextmanager
 def serving() -> Iterator[str]:
-    """Run the server in a thread; yield its base URL, ``http://127.0.0.1:PORT``."""
-    server = _QuietServer(("127.0.0.1", 0), _Handler)
+    """Run this module's server in a thread; yield its base URL, ``http://127.0.0.1:PORT``."""
+    with running(_QuietServer(("127.0.0.1", 0), _Handler)) as url:
+        yield url
+
+
+@contextmanager
+def running(server: ThreadingHTTPServer) -> Iterator[str]:
+    """Serve ``server`` (bound to 127.0.0.1) in a thread; yield its base URL; shut it down."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import itertools
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 import audio_news
+from article_server import running
 from audio_news.text.normalize import Normalizer
 from helpers import DATA, run_cli
 
@@ -527,15 +527,8 @@ def test_clean_show_removed_names_each_rule(name: str, expected: list[str], tmp_
 def data_server() -> Iterator[str]:
     """The test data folder served over real HTTP on 127.0.0.1."""
     handler = partial(_QuietFiles, directory=str(DATA))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        yield url
 
 
 class _QuietFiles(SimpleHTTPRequestHandler):

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import pytest
 from mutagen.mp3 import MP3
 
-from helpers import run_cli
+from helpers import as_mojibake, run_cli, to_cp1258
 
 TITLE = "Hà Nội mở rộng tuyến buýt điện"
 SLUG = "ha-noi-mo-rong-tuyen-buyt-dien"
@@ -40,34 +40,6 @@ DEFAULT_LIMIT = 200_000
 ESPEAK_MAX_CHARS = 1000
 
 Outcome = Literal["mp3", "error", "either"]
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 as Vietnamese editors wrote it: base letter, then a combining tone mark."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        decomposed = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in decomposed if c in _TONES)
-        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
-        out += (base + tones).encode("cp1258")
-    return bytes(out)
-
-
-def as_mojibake(text: str) -> bytes:
-    """UTF-8 text that was once opened as Windows-1252 (Latin-1 for its holes), saved as UTF-8."""
-    chars = []
-    for byte in text.encode("utf-8"):
-        try:
-            chars.append(bytes([byte]).decode("cp1252"))
-        except UnicodeDecodeError:
-            chars.append(chr(byte))
-    return "".join(chars).encode("utf-8")
 
 
 def words(count: int, seed: int = 7) -> str:

@@ -16,6 +16,7 @@ import pytest
 from audio_news.errors import InputError
 from audio_news.inputs import expand_sources, read_article
 from audio_news.inputs.detect import Kind, sniff
+from helpers import as_mojibake, to_cp1258
 
 DATA = Path(__file__).parent / "data"
 
@@ -264,41 +265,15 @@ TEXT = "Hội nghị tổng kết năm 2023\r\nĐồng chí Trương Thị Mai c
 EXPECTED = ("Hội nghị tổng kết năm 2023", ("Đồng chí Trương Thị Mai chủ trì.", "Kết thúc…"))
 
 
-def _cp1258(text: str) -> bytes:
-    """Windows-1258 writes a tone as a combining mark after a (possibly accented) letter."""
-    out = b""
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            base, *marks = list(unicodedata.normalize("NFD", ch))
-            tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
-            rest = "".join(m for m in marks if m not in tones)
-            out += unicodedata.normalize("NFC", base + rest).encode("cp1258")
-            out += "".join(tones).encode("cp1258")
-    return out
-
-
-def _mojibake(text: str) -> bytes:
-    """UTF-8 read as Windows-1252 (bytes it lacks kept as Latin-1), then saved as UTF-8."""
-    chars = []
-    for byte in text.encode("utf-8"):
-        try:
-            chars.append(bytes([byte]).decode("cp1252"))
-        except UnicodeDecodeError:
-            chars.append(chr(byte))
-    return "".join(chars).encode("utf-8")
-
-
 ENCODED = {
     "utf-8": TEXT.encode("utf-8"),
     "utf-8 bom": b"\xef\xbb\xbf" + TEXT.encode("utf-8"),
     "utf-16 le bom": TEXT.encode("utf-16"),
     "utf-16 be bom": b"\xfe\xff" + TEXT.encode("utf-16-be"),
     "utf-16 le no bom": TEXT.encode("utf-16-le"),
-    "cp1258": _cp1258(TEXT),
+    "cp1258": to_cp1258(TEXT),
     "latin-1 mojibake": TEXT.encode("utf-8").decode("latin-1").encode("utf-8"),
-    "cp1252 mojibake": _mojibake(TEXT),
+    "cp1252 mojibake": as_mojibake(TEXT),
     "nfd": unicodedata.normalize("NFD", TEXT).encode("utf-8"),
     "cr only": TEXT.replace("\r\n", "\r").encode("utf-8"),
 }

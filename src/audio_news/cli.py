@@ -21,7 +21,6 @@ from .config import (
     load_config_file,
     settings_from_dict,
 )
-from .console import make_reporter
 from .errors import AudioNewsError
 
 ENGINE_CHOICES = ("auto", "gtts", "espeak")
@@ -300,4 +299,4 @@ def main() -> None:
         sys.exit(141)
 
 
-__all__ = ["cli", "main", "make_reporter"]
+__all__ = ["cli", "main"]

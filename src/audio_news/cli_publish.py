@@ -7,8 +7,7 @@ from typing import Any
 
 import click
 
-from .config import DEFAULT_SERVE_HOST as DEFAULT_HOST
-from .config import DEFAULT_SERVE_PORT as DEFAULT_PORT
+from .config import DEFAULT_SERVE_HOST, DEFAULT_SERVE_PORT
 
 _OUTPUT_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
@@ -42,10 +41,10 @@ def feed(ctx: click.Context, /, output_dir: Path, base_url: str, **overrides: An
 
 @click.command("serve", short_help="Serve episodes, player and feed over HTTP.")
 @click.argument("output_dir", type=_OUTPUT_DIR)
-@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option("--host", default=DEFAULT_SERVE_HOST, show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
-    default=DEFAULT_PORT,
+    default=DEFAULT_SERVE_PORT,
     show_default=True,
     type=int,
     help="Port to listen on; 0 picks a free one.",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import subprocess
 import tempfile
 import textwrap
 import uuid
@@ -14,10 +13,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import imageio_ffmpeg
 from feedgen.feed import FeedGenerator
 
-from .errors import ConfigError, OutputError
+from .audio.ffmpeg import run_ffmpeg
+from .errors import AudioError, ConfigError, OutputError
 from .fsutil import atomic_path, write_bytes_atomic
 from .publish import FEED_NAME, EpisodeInfo, list_episodes
 
@@ -139,27 +138,14 @@ def make_cover(target: Path, title: str) -> Path:
                 f",drawtext=fontfile={font}:textfile={text_file}:fontcolor=white:fontsize=120"
                 ":line_spacing=24:x=(w-text_w)/2:y=(h-text_h)/2"
             )
-        cmd = [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            source + text_filter + ",format=rgb24",
-            "-frames:v",
-            "1",
-            "-f",
-            "image2",
-            "-c:v",
-            "png",
-            str(out),
-        ]
+        args = [
+            "-loglevel", "error", "-y",
+            "-f", "lavfi", "-i", source + text_filter + ",format=rgb24",
+            "-frames:v", "1", "-f", "image2", "-c:v", "png", str(out),
+        ]  # fmt: skip
         try:
-            subprocess.run(cmd, check=True, capture_output=True, timeout=60)
-        except (OSError, subprocess.SubprocessError) as e:
+            run_ffmpeg(args)
+        except AudioError as e:
             raise OutputError(f"cannot draw the cover {target}: {e}") from e
     return target
 

@@ -27,8 +27,6 @@ from .config import DEFAULT_SERVE_HOST, DEFAULT_SERVE_PORT
 from .errors import ConfigError, InputError
 from .publish import render_index
 
-DEFAULT_HOST = DEFAULT_SERVE_HOST
-DEFAULT_PORT = DEFAULT_SERVE_PORT
 CHUNK_BYTES = 64 * 1024
 MAX_RANGE_HEADER = 200
 """Longer Range headers are ignored and the whole file is sent."""
@@ -272,8 +270,8 @@ class LocalServer:
     def __init__(
         self,
         out_dir: Path,
-        host: str = DEFAULT_HOST,
-        port: int = DEFAULT_PORT,
+        host: str = DEFAULT_SERVE_HOST,
+        port: int = DEFAULT_SERVE_PORT,
         log_level: str = "warning",
     ) -> None:
         app = create_app(out_dir)
