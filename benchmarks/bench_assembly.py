@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import overload
 
 from audio_news.audio import measure_loudness, render_episode
-from audio_news.audio.decode import iter_pcm, working_rate
+from audio_news.audio.decode import clip_rate, iter_pcm
 from audio_news.audio.ffmpeg import ffmpeg_exe
 from audio_news.audio.trim import layout_clips
 from audio_news.config import Settings
@@ -111,7 +111,7 @@ def main() -> None:
     engine = EspeakEngine()
     script = prepare(args.article, settings, engine.max_chars).script
     clips = [engine.synthesize(c.text) for c in script.chunks]
-    rate = working_rate(clips)
+    rate = clip_rate(clips[0])
     pcm = b"".join(c.data for c in clips)
     print(f"{len(clips)} clips, {len(pcm) / 2 / rate:.1f} s of speech at {rate} Hz")
     if args.hours:

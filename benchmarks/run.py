@@ -51,10 +51,6 @@ def run(cmd: Sequence[str], env: dict[str, str] | None = None) -> float:
     return time.perf_counter() - started
 
 
-def median_of(runs: int, once: Callable[[], float]) -> float:
-    return statistics.median(once() for _ in range(runs))
-
-
 def audio_news(*args: str) -> list[str]:
     return [sys.executable, "-m", "audio_news", *args]
 
@@ -76,9 +72,26 @@ def script_text(article: Path, engine: str) -> str:
     return result.stdout
 
 
-def row(label: str, baseline: float, ours: float, note: str = "") -> None:
-    ratio = baseline / ours if ours else float("inf")
-    print(f"  {label:34} {baseline:8.2f} s {ours:8.2f} s   {ratio:5.1f}x faster {note}")
+def side_by_side(
+    runs: int, baseline_once: Callable[[], float], ours_once: Callable[[], float]
+) -> tuple[float, float, float]:
+    """Alternate the two, so drift on a noisy machine hits both alike.
+
+    Returns the median of each and the median of the per-pair ratios ours / baseline.
+    """
+    pairs = [(baseline_once(), ours_once()) for _ in range(runs)]
+    return (
+        statistics.median(b for b, _ in pairs),
+        statistics.median(o for _, o in pairs),
+        statistics.median(o / b for b, o in pairs),
+    )
+
+
+def row(label: str, baseline: float, ours: float, time_ratio: float, note: str = "") -> None:
+    print(
+        f"  {label:34} {baseline:8.2f} s {ours:8.2f} s   ours takes {time_ratio:.2f}x the "
+        f"baseline's time ({1 / time_ratio:.1f}x faster) {note}"
+    )
 
 
 def bench_gtts(work: Path, article: Path, runs: int) -> None:
@@ -101,12 +114,26 @@ def bench_gtts(work: Path, article: Path, runs: int) -> None:
                 env,
             )
 
-        cli_s = median_of(runs, cli_once)
-        cli_requests = len(standin.requests) // runs
-        standin.reset()
-        ours_s = median_of(runs, ours_once)
-        ours_requests = len(standin.requests) // runs
-        row("seed, cold cache", cli_s, ours_s, f"({cli_requests} vs {ours_requests} requests)")
+        cli_requests = ours_requests = 0
+
+        def counted(once: Callable[[], float], is_cli: bool) -> Callable[[], float]:
+            def timed() -> float:
+                nonlocal cli_requests, ours_requests
+                standin.reset()
+                seconds = once()
+                if is_cli:
+                    cli_requests = len(standin.requests)
+                else:
+                    ours_requests = len(standin.requests)
+                return seconds
+
+            return timed
+
+        cli_s, ours_s, ratio = side_by_side(
+            runs, counted(cli_once, True), counted(ours_once, False)
+        )
+        requests = f"({cli_requests} vs {ours_requests} requests)"
+        row("seed, cold cache", cli_s, ours_s, ratio, requests)
 
 
 def bench_espeak(work: Path, article: Path, runs: int) -> None:
@@ -144,7 +171,7 @@ def bench_espeak(work: Path, article: Path, runs: int) -> None:
     def ours_once() -> float:
         return run(produce(article, "espeak", work / "out", "--no-cache"))
 
-    row("seed, loudness + tags included", median_of(runs, bare_once), median_of(runs, ours_once))
+    row("seed, loudness + tags included", *side_by_side(runs, bare_once, ours_once))
 
 
 def bench_cache(work: Path, article: Path, runs: int) -> None:

@@ -16,9 +16,11 @@ import pytest
 from article_server import serving
 from audio_news.cache import SegmentCache
 from audio_news.config import settings_from_dict
+from audio_news.engines import create_engine
 from audio_news.engines.gtts import MAX_CHARS as GTTS_MAX_CHARS
-from audio_news.errors import OutputError
+from audio_news.errors import EngineError, OutputError
 from audio_news.fsutil import ensure_writable_dir, remove_stale_temps
+from audio_news.models import Clip
 from audio_news.pipeline import Producer, prepare
 from fault_helpers import (
     ARTICLE,
@@ -217,6 +219,33 @@ def test_failed_mp3_rename_leaves_no_json_claiming_it(
     assert remade is not None, "a stale MP3 was taken as up to date"
     assert remade.duration < first.duration * 0.8
     assert_finished_files_sound(out)
+
+
+class FailsPartway:
+    """Real espeak for the first chunks, then a fatal error: assembly is reading by then."""
+
+    def __init__(self, good_chunks: int) -> None:
+        self.inner = create_engine("espeak", settings_from_dict({}))
+        self.name, self.max_chars, self.default_jobs = "espeak", self.inner.max_chars, 1
+        self.voice_id = self.inner.voice_id
+        self.good_chunks = good_chunks
+        self.calls = 0
+
+    def synthesize(self, text: str) -> Clip:
+        self.calls += 1
+        if self.calls > self.good_chunks:
+            raise EngineError("espeak: synthesis failed with status 1")
+        return self.inner.synthesize(text)
+
+
+def test_an_engine_failing_while_assembly_reads_leaves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    settings = settings_from_dict({"engine": "espeak", "out_dir": str(out), "use_cache": False})
+    engine = FailsPartway(good_chunks=5)
+    with pytest.raises(EngineError, match="status 1"):
+        Producer(settings, engine=engine).produce(str(ARTICLE))
+    assert engine.calls == 6, "nothing is asked for after the failure"
+    assert not out.exists(), "the output folder is made only when encoding starts"
 
 
 # -- limits ----------------------------------------------------------------------------------

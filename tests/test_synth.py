@@ -20,7 +20,7 @@ from audio_news.engines import create_engine
 from audio_news.errors import ConfigError, EngineError, TransientEngineError
 from audio_news.models import Clip
 from audio_news.retry import AimdLimiter, Backoff
-from audio_news.synth import SynthStats, synthesize_chunks
+from audio_news.synth import Synthesis, SynthStats, synthesize_chunks
 from gtts_standin import closed_port, serve_for_test
 
 TOO_MANY = "HTTP 429 Too Many Requests"
@@ -343,6 +343,62 @@ def test_an_unexpected_exception_propagates_and_cancels() -> None:
     with pytest.raises(KeyError):
         run(engine, texts_of(100), jobs=2)
     assert len(engine.calls) <= 6
+    assert wait_for_no_synth_threads()
+
+
+# --- clips readable while synthesis runs -----------------------------------------------------
+
+
+def start(engine: FakeEngine, texts: Sequence[str], **kwargs: object) -> Synthesis:
+    options: dict[str, object] = {"base_delay": 0.005, "max_delay": 0.05, "rng": random.Random(7)}
+    options.update(kwargs)
+    return Synthesis(engine, texts, speed=1.0, jobs=1, cache=None, **options)  # type: ignore[arg-type]
+
+
+def test_first_clips_are_readable_before_the_last_is_made() -> None:
+    texts = texts_of(6)
+    last_may_finish = threading.Event()
+
+    def hold_the_last(text: str) -> float:
+        if text == texts[-1]:
+            last_may_finish.wait(10)
+        return 0.0
+
+    engine = FakeEngine(default_jobs=1, latency=hold_the_last)
+    run = start(engine, texts)
+    try:
+        early = [run.clips[i] for i in range(5)]
+        assert texts[-1] not in engine.answered, "the last clip is still being made"
+        assert early == [fake_clip(t) for t in texts[:5]]
+    finally:
+        last_may_finish.set()
+    assert run.result().requested == 6
+    assert run.clips[5] == fake_clip(texts[5])
+
+
+def test_a_reader_waiting_for_a_clip_gets_the_runs_error() -> None:
+    fatal = EngineError("fake: voice data missing")
+    engine = FakeEngine(latency=0.02, fail=lambda n, _t: fatal if n == 3 else None)
+    run = start(engine, texts_of(5))
+    assert run.clips[1] == fake_clip(texts_of(5)[1])
+    with pytest.raises(EngineError) as info:
+        run.clips[2]
+    assert info.value is fatal
+    with pytest.raises(EngineError):
+        run.result()
+
+
+def test_cancel_starts_no_more_requests() -> None:
+    engine = FakeEngine(latency=0.02)
+    run = start(engine, texts_of(200))
+    assert run.clips[0] == fake_clip(texts_of(200)[0])
+    run.cancel()
+    made = len(engine.calls)
+    assert made < 20
+    time.sleep(0.1)
+    assert len(engine.calls) == made
+    with pytest.raises(EngineError, match="cancelled"):
+        run.result()
     assert wait_for_no_synth_threads()
 
 

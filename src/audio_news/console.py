@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import sys
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from typing import TYPE_CHECKING
 
 from .progress import Reporter, SilentReporter
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 
 class NotesOnlyReporter(SilentReporter):
@@ -28,6 +22,16 @@ class RichReporter:
     """One bar for the batch and one for the chunks of the article being made."""
 
     def __init__(self, articles: int) -> None:
+        # Imported here: runs without a terminal (pipes, cron, benchmarks) never load rich.
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         self.console = Console(stderr=True)
         self.progress = Progress(
             TextColumn("{task.description}"),

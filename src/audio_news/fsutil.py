@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import tempfile
 import time
 from collections.abc import Iterator
@@ -22,20 +23,25 @@ for an hour (the longest allowed article encodes in minutes)."""
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
+def atomic_path(target: Path, *, create: bool = True) -> Iterator[Path]:
     """Yield a temp path beside ``target``; on success it replaces ``target``.
 
+    With ``create`` off, the temp path is only named, and neither it nor the folder is
+    created: the caller writes it when ready, so nothing appears on disk until then.
     On any exception the temp file is removed and ``target`` is left as it was.
     """
     target = Path(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
-        )
-        os.close(fd)
-    except OSError as e:
-        raise OutputError(f"cannot write to {target.parent}: {e.strerror or e}") from e
+    if create:
+        make_dir(target.parent)
+        try:
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
+            )
+            os.close(fd)
+        except OSError as e:
+            raise OutputError(f"cannot write to {target.parent}: {e.strerror or e}") from e
+    else:
+        tmp_name = str(target.parent / f".{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}")
     tmp = Path(tmp_name)
     try:
         yield tmp
@@ -52,6 +58,14 @@ def atomic_path(target: Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def make_dir(folder: Path) -> None:
+    """Create ``folder`` and its parents if missing; ``OutputError`` when that fails."""
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot write to {folder}: {e.strerror or e}") from e
 
 
 def write_error(target: Path, error: OSError) -> OutputError:

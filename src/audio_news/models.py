@@ -110,4 +110,3 @@ class Episode:
     segments: tuple[Segment, ...]
     engine: str
     loudness_lufs: float | None = None
-    true_peak_dbtp: float | None = None

@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -21,14 +20,14 @@ from .engines.base import Engine
 from .errors import InputError, OutputError
 from .fsutil import atomic_path, ensure_writable_dir, remove_stale_temps
 from .inputs import read_article
-from .models import Article, Clip, Episode, Removal, Script
+from .models import Article, Episode, Removal, Script
 from .progress import Reporter, SilentReporter
 from .publish import write_index, write_player
 from .render_cache import load_render, render_key, store_render
 from .script import build_script, script_paragraphs, sentence_segments
 from .sidecars import episode_document, write_sidecars
 from .slug import slugify
-from .synth import synthesize_chunks
+from .synth import Synthesis
 from .tags import TagData, write_tags
 from .text.clean import clean_article
 from .text.lexicon import load_lexicon
@@ -190,27 +189,33 @@ class Producer:
         script = plan.prepared.script
         key = render_key(self.engine.name, self.engine.voice_id, script.chunks, self.settings)
         self.reporter.start_article(plan.stem, len(script.chunks))
+        synthesis: Synthesis | None = None
         try:
             cached = load_render(self.cache, key) if self.cache is not None else None
-            clips: Sequence[Clip] = () if cached else self._synthesize(script)
-            with atomic_path(plan.path(".mp3")) as tmp_mp3:
+            # Not created up front: a run killed during synthesis leaves nothing behind.
+            with atomic_path(plan.path(".mp3"), create=False) as tmp_mp3:
                 if cached is not None:
                     tmp_mp3.write_bytes(cached[0])
                     rendered = cached[1]
                     self.reporter.advance(len(script.chunks))
                 else:
+                    synthesis = self._start_synthesis(script)
                     rendered = render_episode(
-                        clips, script.chunks, self.settings, tmp_mp3, self.reporter.stage
+                        synthesis.clips, script.chunks, self.settings, tmp_mp3, self.reporter.stage
                     )
+                    synthesis.result()
                     self._keep_render(key, tmp_mp3, rendered)
                 self.reporter.stage("tagging")
                 write_tags(tmp_mp3, self._tag_data(plan))
             return self._write_sidecars(plan, rendered)
         finally:
+            if synthesis is not None:
+                synthesis.cancel()
             self.reporter.finish_article()
 
-    def _synthesize(self, script: Script) -> Sequence[Clip]:
-        clips, _stats = synthesize_chunks(
+    def _start_synthesis(self, script: Script) -> Synthesis:
+        """Synthesis of the script's chunks, running while assembly reads its clips."""
+        return Synthesis(
             self.engine,
             [chunk.text for chunk in script.chunks],
             speed=self.settings.speed,
@@ -218,7 +223,6 @@ class Producer:
             cache=self.cache,
             on_done=self.reporter.advance,
         )
-        return clips
 
     def _keep_render(self, key: str, mp3: Path, rendered: Rendered) -> None:
         if self.cache is None:
@@ -263,7 +267,6 @@ class Producer:
             segments=segments,
             engine=self.engine.name,
             loudness_lufs=rendered.loudness_lufs,
-            true_peak_dbtp=rendered.true_peak_dbtp,
         )
 
     def _date(self, article: Article) -> str:

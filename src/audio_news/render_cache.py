@@ -19,7 +19,7 @@ from .cache import SegmentCache
 from .config import Settings
 from .models import Chunk, Clip
 
-RENDER_FORMAT = 1
+RENDER_FORMAT = 2
 CODEC = "episode"
 MAX_CACHED_MP3_BYTES = 24_000_000
 """Longer episodes (about 50 minutes at 64 kbps) are not kept: memory matters more there."""
@@ -51,7 +51,6 @@ def store_render(cache: SegmentCache, key: str, mp3: Path, rendered: Rendered) -
             "duration": rendered.duration,
             "chunk_times": rendered.chunk_times,
             "loudness_lufs": rendered.loudness_lufs,
-            "true_peak_dbtp": rendered.true_peak_dbtp,
         }
     ).encode("utf-8")
     cache.put(key, Clip(_LENGTH.pack(len(meta)) + meta + mp3.read_bytes(), CODEC, 0))
@@ -70,7 +69,6 @@ def load_render(cache: SegmentCache, key: str) -> tuple[bytes, Rendered] | None:
             duration=float(meta["duration"]),
             chunk_times=tuple((float(a), float(b)) for a, b in meta["chunk_times"]),
             loudness_lufs=float(meta["loudness_lufs"]),
-            true_peak_dbtp=float(meta["true_peak_dbtp"]),
         )
     except (ValueError, KeyError, TypeError):
         return None

@@ -1,10 +1,11 @@
 """Parallel, cached, retrying synthesis of a script's chunks.
 
 Each distinct text is looked up in the segment cache and, on a miss, sent to the
-engine once, by a bounded thread pool. The calling thread schedules: it submits
+engine once, by a bounded thread pool. One background thread schedules: it submits
 requests while the adaptive limit allows, sleeps out backoffs itself (workers never
 sleep, so nothing queued has to be waited for when a fatal error cancels the run),
-and gives up with one clear ``EngineError`` line when tries or time run out.
+and gives up with one clear ``EngineError`` line when tries or time run out. Clips
+can be read as they arrive, so assembly starts on the first while the rest are made.
 
 Speed is applied to the assembled audio, not by engines, so a clip does not depend
 on it and the cache key uses speed 1.0: changing ``--speed`` re-synthesizes nothing.
@@ -23,7 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import overload
+from typing import Any, overload
 
 from .cache import SegmentCache
 from .engines.base import Engine
@@ -38,6 +39,9 @@ from .retry import (
 )
 
 log = logging.getLogger(__name__)
+
+CANCEL_CHECK_S = 0.25
+"""Longest the scheduler waits before noticing that its run was cancelled."""
 
 
 @dataclass(frozen=True)
@@ -62,104 +66,170 @@ def synthesize_chunks(
     jobs: int | None,
     cache: SegmentCache | None,
     on_done: Callable[[int], None] | None = None,
-    deadline_s: float = 600.0,
-    max_tries: int = 6,
-    base_delay: float = DEFAULT_BASE_DELAY,
-    max_delay: float = DEFAULT_MAX_DELAY,
-    unreached_deadline_s: float = DEFAULT_UNREACHED_DEADLINE,
-    rng: random.Random | None = None,
+    **tuning: Any,
 ) -> tuple[Sequence[Clip], SynthStats]:
     """One clip per text, in input order, kept on disk until read (see ``ClipSpool``).
 
-    ``jobs`` bounds requests in flight (None: ``engine.default_jobs``); the bound is
-    halved when the engine reports a transient failure and regrows on successes.
-    ``on_done(n)`` is called from the calling thread each time ``n`` more input
-    texts have their clip. Until one request of the run succeeds, the time allowed
-    is ``unreached_deadline_s`` instead of ``deadline_s``, so an unreachable
-    service fails fast.
+    Blocks until every clip is ready; ``Synthesis`` runs the same work in the background.
     """
-    started = time.monotonic()
-    workers = engine.default_jobs if jobs is None else jobs
-    if workers < 1:
-        raise ConfigError(f"jobs must be at least 1, not {workers}")
-    if max_tries < 1:
-        raise ConfigError(f"max_tries must be at least 1, not {max_tries}")
+    run = Synthesis(engine, texts, speed=speed, jobs=jobs, cache=cache, on_done=on_done, **tuning)
+    return run.clips, run.result()
 
-    positions: dict[str, list[int]] = {}
-    for index, text in enumerate(texts):
-        positions.setdefault(text, []).append(index)
-    results = ClipSpool(len(texts))
-    key_speed = speed if getattr(engine, "applies_speed", False) else 1.0
-    voice = engine.voice_id
-    keys = {text: SegmentCache.key(engine.name, voice, key_speed, text) for text in positions}
-    cache_broken = False
 
-    def deliver(text: str, clip: Clip, fresh: bool) -> None:
-        nonlocal cache_broken
-        results.store(positions[text], clip)
-        if fresh and cache is not None and not cache_broken:
-            try:
-                cache.put(keys[text], clip)
-            except OutputError as e:
-                cache_broken = True
-                log.warning("segment cache disabled for this run: %s", e)
-        if on_done is not None:
-            on_done(len(positions[text]))
+class Synthesis:
+    """Synthesis of a script's texts in a background thread, readable while it runs.
 
-    missing: list[str] = []
-    for text in positions:
-        clip = cache.get(keys[text]) if cache is not None else None
-        if clip is None:
-            missing.append(text)
+    ``clips`` can be read at once: reading a clip not yet made waits for it, and raises the
+    run's error if it failed. ``jobs`` bounds requests in flight (None:
+    ``engine.default_jobs``); the bound is halved when the engine reports a transient
+    failure and regrows on successes. ``on_done(n)`` is called, from the background
+    thread, each time ``n`` more input texts have their clip. Until one request of the
+    run succeeds, the time allowed is ``unreached_deadline_s`` instead of ``deadline_s``,
+    so an unreachable service fails fast.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        texts: Sequence[str],
+        *,
+        speed: float,
+        jobs: int | None,
+        cache: SegmentCache | None,
+        on_done: Callable[[int], None] | None = None,
+        deadline_s: float = 600.0,
+        max_tries: int = 6,
+        base_delay: float = DEFAULT_BASE_DELAY,
+        max_delay: float = DEFAULT_MAX_DELAY,
+        unreached_deadline_s: float = DEFAULT_UNREACHED_DEADLINE,
+        rng: random.Random | None = None,
+    ) -> None:
+        workers = engine.default_jobs if jobs is None else jobs
+        if workers < 1:
+            raise ConfigError(f"jobs must be at least 1, not {workers}")
+        if max_tries < 1:
+            raise ConfigError(f"max_tries must be at least 1, not {max_tries}")
+        self.clips = ClipSpool(len(texts))
+        self._engine = engine
+        self._texts = texts
+        self._speed = speed
+        self._cache = cache
+        self._on_done = on_done
+        self._scheduler = _Scheduler(
+            engine,
+            workers=workers,
+            max_tries=max_tries,
+            deadline_s=deadline_s,
+            unreached_deadline_s=unreached_deadline_s,
+            backoff=Backoff(base_delay, max_delay, rng or random.Random()),
+        )
+        self._stats: SynthStats | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="synthesis", daemon=True)
+        self._thread.start()
+
+    def result(self) -> SynthStats:
+        """Wait for the run; its figures, or its error raised here."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._stats is not None
+        return self._stats
+
+    def cancel(self) -> None:
+        """Start no more requests and wait for the thread (requests in flight finish)."""
+        self._scheduler.cancelled.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            self._stats = self._synthesize()
+        except BaseException as e:  # handed to the reader and to result()
+            self._error = e
+            self.clips.close(e)
         else:
-            deliver(text, clip, fresh=False)
+            self.clips.close(None)
 
-    scheduler = _Scheduler(
-        engine,
-        workers=workers,
-        max_tries=max_tries,
-        deadline_s=deadline_s,
-        unreached_deadline_s=unreached_deadline_s,
-        backoff=Backoff(base_delay, max_delay, rng or random.Random()),
-    )
-    if missing:
-        scheduler.run(missing, lambda text, clip: deliver(text, clip, fresh=True))
+    def _synthesize(self) -> SynthStats:
+        started = time.monotonic()
+        engine, cache, results = self._engine, self._cache, self.clips
+        positions: dict[str, list[int]] = {}
+        for index, text in enumerate(self._texts):
+            positions.setdefault(text, []).append(index)
+        key_speed = self._speed if getattr(engine, "applies_speed", False) else 1.0
+        voice = engine.voice_id
+        keys = {text: SegmentCache.key(engine.name, voice, key_speed, text) for text in positions}
+        cache_broken = False
 
-    if results.missing:
-        raise EngineError(f"{engine.name}: {results.missing} chunk(s) got no audio")
-    stats = SynthStats(
-        requested=scheduler.requested,
-        cached=len(positions) - len(missing),
-        retried=scheduler.retried,
-        seconds=time.monotonic() - started,
-    )
-    log.debug("synthesis: %s", stats)
-    return results, stats
+        def deliver(text: str, clip: Clip, fresh: bool) -> None:
+            nonlocal cache_broken
+            results.store(positions[text], clip)
+            if fresh and cache is not None and not cache_broken:
+                try:
+                    cache.put(keys[text], clip)
+                except OutputError as e:
+                    cache_broken = True
+                    log.warning("segment cache disabled for this run: %s", e)
+            if self._on_done is not None:
+                self._on_done(len(positions[text]))
+
+        missing: list[str] = []
+        for text in positions:
+            clip = cache.get(keys[text]) if cache is not None else None
+            if clip is None:
+                missing.append(text)
+            else:
+                deliver(text, clip, fresh=False)
+
+        scheduler = self._scheduler
+        if missing:
+            scheduler.run(missing, lambda text, clip: deliver(text, clip, fresh=True))
+        if results.missing:
+            raise EngineError(f"{engine.name}: {results.missing} chunk(s) got no audio")
+        stats = SynthStats(
+            requested=scheduler.requested,
+            cached=len(positions) - len(missing),
+            retried=scheduler.retried,
+            seconds=time.monotonic() - started,
+        )
+        log.debug("synthesis: %s", stats)
+        return stats
 
 
 class ClipSpool(Sequence[Clip]):
     """Clips in input order, their audio spooled to an anonymous temp file.
 
     Two hours of speech is hundreds of MB of PCM; holding only offsets keeps memory flat
-    while assembly reads the clips back one at a time.
+    while assembly reads the clips back one at a time. Until ``close`` is called, reading
+    a clip not yet stored waits for it.
     """
 
     def __init__(self, size: int) -> None:
         # Owned for the spool's whole life; the OS deletes it when it is closed or collected.
         self._file = tempfile.TemporaryFile(prefix="audio-news-clips-")  # noqa: SIM115
         self._records: list[tuple[int, int, str, int] | None] = [None] * size
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
+        self._closed = False
+        self._error: BaseException | None = None
 
     def store(self, indexes: Sequence[int], clip: Clip) -> None:
-        with self._lock:
+        with self._changed:
             offset = self._file.seek(0, os.SEEK_END)
             self._file.write(clip.data)
             for index in indexes:
                 self._records[index] = (offset, len(clip.data), clip.codec, clip.sample_rate)
+            self._changed.notify_all()
+
+    def close(self, error: BaseException | None) -> None:
+        """No more clips will come; readers of a missing clip get ``error``."""
+        with self._changed:
+            self._closed, self._error = True, error
+            self._changed.notify_all()
 
     @property
     def missing(self) -> int:
-        return sum(record is None for record in self._records)
+        with self._changed:
+            return sum(record is None for record in self._records)
 
     def __len__(self) -> int:
         return len(self._records)
@@ -171,11 +241,14 @@ class ClipSpool(Sequence[Clip]):
     def __getitem__(self, index: int | slice) -> Clip | list[Clip]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        record = self._records[index]
-        if record is None:
-            raise IndexError(f"clip {index} was never synthesized")
-        offset, length, codec, sample_rate = record
-        with self._lock:
+        with self._changed:
+            self._changed.wait_for(lambda: self._closed or self._records[index] is not None)
+            record = self._records[index]
+            if record is None:
+                if self._error is not None:
+                    raise self._error
+                raise IndexError(f"clip {index} was never synthesized")
+            offset, length, codec, sample_rate = record
             self._file.seek(offset)
             data = self._file.read(length)
         return Clip(data, codec, sample_rate)
@@ -205,6 +278,7 @@ class _Scheduler:
         self.retried = 0
         self.succeeded = False
         self.last_error = ""
+        self.cancelled = threading.Event()
 
     def run(self, texts: list[str], deliver: Callable[[str, Clip], None]) -> None:
         start = time.monotonic()
@@ -215,6 +289,8 @@ class _Scheduler:
         pool = ThreadPoolExecutor(self.workers, thread_name_prefix=f"synth-{self.engine.name}")
         try:
             while ready or delayed or running:
+                if self.cancelled.is_set():
+                    raise EngineError(f"{self.engine.name}: synthesis cancelled")
                 now = time.monotonic()
                 while delayed and delayed[0][0] <= now:
                     heapq.heappush(ready, heapq.heappop(delayed)[1])
@@ -226,11 +302,11 @@ class _Scheduler:
                     running[pool.submit(self.engine.synthesize, texts[index])] = (index, now)
                     self.requested += 1
 
-                wake = deadline
+                wake = min(deadline, now + CANCEL_CHECK_S)
                 if delayed:
                     wake = min(wake, delayed[0][0])
                 if not running:
-                    time.sleep(max(0.0, wake - now))
+                    self.cancelled.wait(max(0.0, wake - now))
                     continue
                 done, _ = wait(running, timeout=max(0.0, wake - now), return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=lambda f: running[f][0]):

@@ -34,12 +34,6 @@ def clip_rate(clip: Clip) -> int:
     raise AudioError(f"unsupported clip codec: {clip.codec!r}")
 
 
-def working_rate(clips: Sequence[Clip]) -> int:
-    """The clips' common rate, or 44.1 kHz when they disagree."""
-    rates = {clip_rate(c) for c in clips}
-    return rates.pop() if len(rates) == 1 else 44_100
-
-
 def resample(pcm: bytes, src: int, dst: int) -> bytes:
     raw = ["-f", "s16le", "-ac", "1"]
     return run_ffmpeg(
@@ -173,13 +167,15 @@ def _close(stream: IO[bytes]) -> None:
 def iter_pcm(clips: Sequence[Clip], indices: Sequence[int], rate: int) -> Iterator[bytes]:
     """Mono s16le PCM at ``rate`` of ``clips[i]`` for each ``i`` in ``indices``, in order.
 
-    Holds one clip at a time, so a lazily loading ``clips`` keeps memory flat.
+    Holds one clip at a time, so a lazily loading ``clips`` keeps memory flat. PCM clips are
+    read only when their turn comes, so a sequence still being filled can be followed; MP3
+    clips are decoded as one batch, which needs them all from the first one on.
     """
-    mp3s = [i for i in indices if clips[i].codec == MP3]
-    decoder = _Mp3Batch(clips, mp3s, rate) if mp3s and _Mp3Batch.uniform(clips, mp3s) else None
-    batch = iter(decoder) if decoder is not None else None
+    decoder: _Mp3Batch | None = None
+    batch: Iterator[bytes] | None = None
+    batch_tried = False
     try:
-        for i in indices:
+        for n, i in enumerate(indices):
             clip = clips[i]
             if clip.codec == PCM:
                 yield (
@@ -188,6 +184,12 @@ def iter_pcm(clips: Sequence[Clip], indices: Sequence[int], rate: int) -> Iterat
                     else resample(clip.data, clip.sample_rate, rate)
                 )
             elif clip.codec == MP3:
+                if not batch_tried:
+                    batch_tried = True
+                    mp3s = [j for j in indices[n:] if clips[j].codec == MP3]
+                    if _Mp3Batch.uniform(clips, mp3s):
+                        decoder = _Mp3Batch(clips, mp3s, rate)
+                        batch = iter(decoder)
                 yield next(batch) if batch is not None else _decode_one(clip.data, rate)
             else:
                 raise AudioError(f"unsupported clip codec: {clip.codec!r}")

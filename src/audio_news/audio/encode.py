@@ -1,9 +1,9 @@
 """MP3 encoding: one ffmpeg per part of the episode, then one gapless file.
 
-Each part is filtered (tempo, gain, limiter) and metered (momentary loudness, 4x oversampled
-peak) at the clips' own rate, then resampled to 44.1 kHz and encoded by libmp3lame, each part
-in its own process, so two parts use both cores. The parts' raw frames are joined behind a
-single LAME "Info" frame that tells players how much priming and padding to skip.
+Each part is filtered (tempo, gain, limiter) at the clips' own rate, then resampled to
+44.1 kHz and encoded by libmp3lame, each part in its own process, so two parts use both
+cores. The parts' raw frames are joined behind a single LAME "Info" frame that tells players
+how much priming and padding to skip.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 from ..errors import AudioError, AudioNewsError, OutputError
 from ..fsutil import FOLDER_ERRNOS, atomic_path
 from .ffmpeg import PcmPipe
-from .loudness import astats_value, momentary_values
 from .mp3frames import LAME_DELAY, FrameHeader, iter_frames, lame_info_frame
 
 OUTPUT_RATE = 44_100
@@ -37,10 +36,6 @@ class Part:
     first: FrameHeader
     samples: int
     """Samples of 44.1 kHz audio the encoder was given: exact at speed 1, else within ms."""
-    blocks: tuple[float, ...]
-    """Momentary loudness every 100 ms, LUFS, before the encoder."""
-    sample_peak_os: float
-    """Peak of the 4x oversampled signal (true-peak estimate), dBFS, before the encoder."""
 
 
 class PartEncoder(PcmPipe):
@@ -52,20 +47,14 @@ class PartEncoder(PcmPipe):
         self.path = path
         self._ratio = OUTPUT_RATE / rate / speed
         self._fed = 0
-        graph = (
-            f"[0:a]{chain},asplit=3[pcm][lu][tp];"
-            f"[pcm]aresample={OUTPUT_RATE}[enc];"
-            "[lu]ebur128@lu=framelog=verbose,anullsink;"
-            f"[tp]aresample={rate * 4}:filter_size=12,"
-            "astats@tp=measure_perchannel=none:measure_overall=Peak_level,anullsink"
-        )
         args = [
-            "-filter_complex", graph, "-map", "[enc]",
+            "-filter_complex", f"[0:a]{chain},aresample={OUTPUT_RATE}[enc]", "-map", "[enc]",
             "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k",
             "-compression_level", str(LAME_QUALITY),
             "-f", "mp3", "-write_xing", "0", "-id3v2_version", "0", "-write_id3v1", "0",
             str(path),
         ]  # fmt: skip
+        # verbose: ffmpeg names the errno it exits with only at this level (see failure()).
         super().__init__(args, rate, "the MP3 encoder", global_args=("-v", "verbose", "-y"))
 
     def write(self, data: bytes | memoryview) -> None:
@@ -81,8 +70,8 @@ class PartEncoder(PcmPipe):
         return super().failure(message)
 
     def finish(self) -> Part:
-        """Close stdin, wait, and read back the meters and the frames written."""
-        log = self.close()
+        """Close stdin, wait, and read back the frames written."""
+        self.close()
         frames, audio_bytes, first = _count_frames(self.path)
         return Part(
             path=self.path,
@@ -90,8 +79,6 @@ class PartEncoder(PcmPipe):
             audio_bytes=audio_bytes,
             first=first,
             samples=round(self._fed * self._ratio),
-            blocks=tuple(momentary_values(log, "lu")),
-            sample_peak_os=astats_value(log, "tp", "Peak level dB"),
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import AudioError
@@ -23,7 +23,6 @@ TRUE_PEAK_MARGIN_DB = 0.5
 """Headroom between the limiter's sample ceiling and the true-peak target (codec overshoot)."""
 MAX_LIMITING_DB = 12.0
 """Never limit peaks by more than this to reach the loudness target."""
-ABSOLUTE_GATE = -70.0
 
 _FLOAT = r"(-?(?:\d+(?:\.\d+)?|inf))"
 
@@ -46,34 +45,6 @@ def summary_integrated(stderr: str, name: str) -> float:
     if found is None:
         raise AudioError(f"no loudness summary from ffmpeg ({name})")
     return _float(found.group(1))
-
-
-def astats_value(stderr: str, name: str, label: str) -> float:
-    """An overall statistic printed by the ``astats@name`` filter."""
-    found = re.search(rf"\[astats@{name} @ [^\]]+\] {label}: " + _FLOAT, stderr)
-    if found is None:
-        raise AudioError(f"no {label.lower()} from ffmpeg")
-    return _float(found.group(1))
-
-
-def momentary_values(stderr: str, name: str) -> list[float]:
-    """Every momentary loudness (400 ms block, 100 ms hop) that ``ebur128@name`` logged."""
-    pattern = re.compile(rf"\[ebur128@{name} @ [^\]]+\] t:.*?M:\s*" + _FLOAT)
-    return [_float(m.group(1)) for m in pattern.finditer(stderr)]
-
-
-def gated_loudness(blocks: Iterable[float]) -> float:
-    """BS.1770 integrated loudness from block loudnesses: absolute then relative gate."""
-    kept = [b for b in blocks if b > ABSOLUTE_GATE]
-    if not kept:
-        return -math.inf
-
-    def mean_power(values: Sequence[float]) -> float:
-        return sum(10 ** (v / 10) for v in values) / len(values)
-
-    relative = 10 * math.log10(mean_power(kept)) - 10
-    kept = [b for b in kept if b > relative]
-    return 10 * math.log10(mean_power(kept))
 
 
 def measure_loudness(path: Path) -> tuple[float, float]:
@@ -99,8 +70,7 @@ def solve_depth(shortfall_db: float, measured: Sequence[tuple[float, float]]) ->
 
     Linear between measured points, extended along the last segment, capped.
     """
-    points = [(0.0, 0.0), *sorted(measured)]
-    gains = [(d, d - loss) for d, loss in points]
+    gains = _net_gains(measured)
     for (d0, g0), (d1, g1) in itertools.pairwise(gains):
         if g1 >= shortfall_db and g1 > g0:
             return d0 + (d1 - d0) * (shortfall_db - g0) / (g1 - g0)
@@ -109,6 +79,17 @@ def solve_depth(shortfall_db: float, measured: Sequence[tuple[float, float]]) ->
     if slope <= 0.05:
         return min(d1, MAX_LIMITING_DB)
     return min(d1 + (shortfall_db - g1) / slope, MAX_LIMITING_DB)
+
+
+def net_gain(depth_db: float, measured: Sequence[tuple[float, float]]) -> float:
+    """Loudness gained by limiting ``depth_db`` deep, d - loss(d), on the same model."""
+    segments = list(itertools.pairwise(_net_gains(measured)))
+    (d0, g0), (d1, g1) = next((s for s in segments if depth_db <= s[1][0]), segments[-1])
+    return g0 + (g1 - g0) * (depth_db - d0) / (d1 - d0) if d1 > d0 else g1
+
+
+def _net_gains(measured: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    return [(d, d - loss) for d, loss in [(0.0, 0.0), *sorted(measured)]]
 
 
 class PcmMeter(PcmPipe):

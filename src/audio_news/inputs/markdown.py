@@ -6,8 +6,6 @@ import logging
 import re
 from typing import Any
 
-import yaml
-
 from ..errors import InputError
 from ..models import Article, Metadata
 from .meta import clip, collapse, iso_date
@@ -15,8 +13,6 @@ from .meta import clip, collapse, iso_date
 log = logging.getLogger(__name__)
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-# libyaml's safe loader: fast, and it refuses absurd nesting instead of recursing for seconds.
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _KEY_LINE = re.compile(r"^\s*[\w-]+\s*:")
 _BLANK = re.compile(r"\n[ \t]*\n")
 _BLOCK_START = re.compile(r"^(?:#{1,6}\s|>|[-*+]\s|\d{1,3}[.)]\s|\||!\[|```|~~~)")
@@ -42,8 +38,12 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not match:
         return {}, text
     block, body = match.group(1), text[match.end() :]
+    import yaml  # only articles with front matter pay for it
+
+    # libyaml's safe loader: fast, and it refuses absurd nesting instead of recursing for seconds.
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(block, Loader=_LOADER)
+        data = yaml.load(block, Loader=loader)
     except (yaml.YAMLError, RecursionError, ValueError) as e:
         data = None
         log.warning("ignoring unreadable YAML front matter: %s", str(e).splitlines()[0])
