@@ -61,8 +61,12 @@ def measure_loudness(path: Path) -> tuple[float, float]:
 
 
 def calibration_depths(shortfall_db: float) -> tuple[float, ...]:
-    """Limiting depths to try when unity gain to the ceiling leaves us ``shortfall_db`` quiet."""
-    return tuple(min(shortfall_db * f, MAX_LIMITING_DB) for f in (1.0, 1.5, 2.0))
+    """Limiting depths to try when unity gain to the ceiling leaves us ``shortfall_db`` quiet.
+
+    Two points either side of the usual answer: on the corpus, read by espeak, they land
+    every episode within 0.1 LU of the target, as three points did, in two thirds the time.
+    """
+    return tuple(min(shortfall_db * f, MAX_LIMITING_DB) for f in (1.0, 1.6))
 
 
 def solve_depth(shortfall_db: float, measured: Sequence[tuple[float, float]]) -> float:

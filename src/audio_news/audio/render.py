@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 SPLIT_MIN_SECONDS = 30.0
 """Shorter episodes are encoded by one process; longer ones by two, in parallel."""
 CALIBRATION_SECONDS = 45.0
-"""About this much speech is enough to learn what limiting costs."""
+"""At least this much speech (every n-th clip) is metered to learn what limiting costs."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def _calibrate(
     depths: Sequence[float],
 ) -> list[tuple[float, float]]:
     """(depth, loudness lost) for each limiting depth, metered on every few clips."""
-    sample = range(0, len(clips), max(1, math.ceil(layout.total / rate / CALIBRATION_SECONDS)))
+    sample = _spread(len(clips), layout.total / rate / CALIBRATION_SECONDS)
     branches = {"u": ""} | {
         f"d{n}": f"volume={to_ceiling + d:.3f}dB,{limiter_args(ceiling)}"
         for n, d in enumerate(depths)
@@ -161,6 +161,16 @@ def _calibrate(
         raise
     levels = meter.finish()
     return [(d, levels["u"] + to_ceiling + d - levels[f"d{n}"]) for n, d in enumerate(depths)]
+
+
+def _spread(count: int, stride: float) -> list[int]:
+    """About one index in ``stride``, gaps alternating between the integers around it.
+
+    A fractional stride keeps the sample from falling in step with a pattern that repeats
+    every few clips, as a fixed whole-number stride can.
+    """
+    stride = max(1.0, stride)
+    return [i for i in range(count) if math.floor((i + 1) / stride) > math.floor(i / stride)]
 
 
 def _choose_gain(
