@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import subprocess
+import threading
 import warnings
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from audio_news.config import Pauses, Settings
 from audio_news.engines.espeak import EspeakEngine
 from audio_news.errors import AudioError
 from audio_news.models import Boundary, Chunk, Clip
+from audio_news.synth import ClipSpool
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -139,11 +141,11 @@ def test_speed_keeps_timings(espeak: EspeakEngine, tmp_path: Path) -> None:
         assert abs(start - on) < 0.05
 
 
-def _to_mp3(pcm: bytes, rate: int, info_frame: bool, path: Path) -> bytes:
+def _to_mp3(pcm: bytes, rate: int, info_frame: bool, path: Path, out_rate: int = 24_000) -> bytes:
     cmd = [FFMPEG, "-v", "error", "-y", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-"]
     cmd += [
         "-ar",
-        "24000",
+        str(out_rate),
         "-c:a",
         "libmp3lame",
         "-b:a",
@@ -170,6 +172,51 @@ def test_mp3_clips_decode_in_one_batch_to_their_own_lengths(
             assert abs(len(pcm) / 2 / 24_000 - seconds) < 0.001
         else:  # raw frames: priming and padding stay, at most two frames more
             assert 0 <= len(pcm) / 2 / 24_000 - seconds < 0.1
+
+
+def test_mixed_clips_each_decode_to_their_own_length(espeak: EspeakEngine, tmp_path: Path) -> None:
+    """MP3s at the batch's rate go through one decoder; another rate and PCM go on their own."""
+    pcm_clips, _ = _episode(espeak)
+    rates = [24_000, 24_000, 16_000, 0, 24_000]  # 0: left as PCM
+    clips = [
+        source
+        if rate == 0
+        else Clip(
+            _to_mp3(source.data, source.sample_rate, True, tmp_path / f"{n}.mp3", rate), "mp3", rate
+        )
+        for n, (source, rate) in enumerate(zip(pcm_clips, rates, strict=False))
+    ]
+    decoded = list(iter_pcm(clips, range(len(clips)), 24_000))
+    assert len(decoded) == len(clips)
+    for pcm, source, rate in zip(decoded, pcm_clips, rates, strict=False):
+        seconds = len(source.data) / 2 / source.sample_rate
+        tolerance = 0.05 if rate == 16_000 else 0.002  # resampled alone: a frame's worth
+        assert abs(len(pcm) / 2 / 24_000 - seconds) < tolerance
+
+
+def test_mp3_clips_are_decoded_while_later_ones_are_still_coming(
+    espeak: EspeakEngine, tmp_path: Path
+) -> None:
+    pcm_clips, _ = _episode(espeak)
+    mp3s = [
+        Clip(_to_mp3(c.data, c.sample_rate, True, tmp_path / f"{n}.mp3"), "mp3", 24_000)
+        for n, c in enumerate(pcm_clips[:4])
+    ]
+    spool = ClipSpool(4)
+    for n in range(3):
+        spool.store([n], mp3s[n])
+    pcm = iter_pcm(spool, range(4), 24_000)
+    first: list[bytes] = []
+    reader = threading.Thread(target=lambda: first.append(next(pcm)), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert first, "the first clip waited for the last one"
+    spool.store([3], mp3s[3])
+    spool.close(None)
+    rest = list(pcm)
+    assert len(rest) == 3
+    seconds = len(pcm_clips[3].data) / 2 / pcm_clips[3].sample_rate
+    assert abs(len(rest[-1]) / 2 / 24_000 - seconds) < 0.002
 
 
 def test_episode_from_mp3_clips(espeak: EspeakEngine, tmp_path: Path) -> None:

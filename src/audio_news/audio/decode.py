@@ -1,13 +1,14 @@
 """Clips as mono 16-bit PCM at one working rate, decoded in as few ffmpeg runs as possible.
 
 PCM clips pass through untouched. MP3 clips of one sample rate are stripped of tags and
-header frames, concatenated and decoded by a single ffmpeg process; its output is cut back
-into clips by their known frame counts.
+header frames, concatenated and decoded by a single ffmpeg process as they arrive; its output
+is cut back into clips by their known frame counts.
 """
 
 from __future__ import annotations
 
 import contextlib
+import queue
 import subprocess
 import threading
 from collections.abc import Iterator, Sequence
@@ -80,16 +81,19 @@ def _decode_one(data: bytes, rate: int) -> bytes:
 
 
 class _Mp3Batch:
-    """One ffmpeg decoding the given MP3 clips back to back, read clip by clip."""
+    """One ffmpeg decoding MP3 clips back to back, fed as they arrive and read clip by clip.
+
+    A feeder thread walks ``indices`` in order: each MP3 clip at the batch's rate is fed to
+    ffmpeg and its layout queued; any other clip is queued as ``None``, for the reader to
+    convert on its own. So the reader can follow a sequence that is still being filled.
+    """
 
     def __init__(self, clips: Sequence[Clip], indices: Sequence[int], rate: int) -> None:
         self._clips = clips
         self._indices = list(indices)
-        self._layouts = [_layout(clips[i].data) for i in self._indices]
-        self._src_rate = self._layouts[0].rate
+        self._src_rate = clip_rate(clips[self._indices[0]])
         self._rate = rate
-        self._pos_in = 0
-        self._pos_out = 0
+        self._queue: queue.SimpleQueue[_Mp3Layout | BaseException | None] = queue.SimpleQueue()
         args = ["-f", "mp3", "-i", "pipe:0", "-ac", "1", "-ar", str(rate), "-f", "s16le", "pipe:1"]
         cmd = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "error", *args]
         try:
@@ -104,20 +108,24 @@ class _Mp3Batch:
         self._writer.start()
         self._drain.start()
 
-    @staticmethod
-    def uniform(clips: Sequence[Clip], indices: Sequence[int]) -> bool:
-        return len({clip_rate(clips[i]) for i in indices}) == 1
-
     def _feed(self) -> None:
         stdin = self._proc.stdin
         assert stdin is not None
         try:
-            for i, layout in zip(self._indices, self._layouts, strict=True):
-                data = memoryview(self._clips[i].data)
+            for i in self._indices:
+                clip = self._clips[i]
+                layout = _layout(clip.data) if clip.codec == MP3 else None
+                if layout is None or layout.rate != self._src_rate:
+                    self._queue.put(None)
+                    continue
+                data = memoryview(clip.data)
                 for start, end in layout.spans:
                     stdin.write(data[start:end])
-        except (BrokenPipeError, OSError):
+                self._queue.put(layout)
+        except OSError:  # ffmpeg is gone; the reader reports why
             pass
+        except BaseException as e:  # a clip that could not be had: raised by the reader
+            self._queue.put(e)
         finally:
             _close(stdin)
 
@@ -130,12 +138,18 @@ class _Mp3Batch:
         stdout = self._proc.stdout
         assert stdout is not None
         ratio = self._rate / self._src_rate
+        pos_in = pos_out = 0
         try:
-            for layout in self._layouts:
-                self._pos_in += layout.samples
-                end = round(self._pos_in * ratio)
-                want = end - self._pos_out
-                self._pos_out = end
+            for i in self._indices:
+                layout = self._queue.get()
+                if isinstance(layout, BaseException):
+                    raise layout
+                if layout is None:
+                    yield _pcm_alone(self._clips[i], self._rate)
+                    continue
+                pos_in += layout.samples
+                end = round(pos_in * ratio)
+                want, pos_out = end - pos_out, end
                 pcm = stdout.read(want * 2)
                 if len(pcm) != want * 2:
                     self._fail("MP3 clips decoded short")
@@ -152,10 +166,11 @@ class _Mp3Batch:
         raise AudioError(f"{what}: {detail}" if detail else what)
 
     def finish(self) -> None:
+        """Stop ffmpeg. The feeder ends at its next write; it is not waited for, as it may
+        be waiting for a clip still being synthesized."""
         if self._proc.poll() is None:
             self._proc.kill()
         self._proc.wait()
-        self._writer.join()
         self._drain.join()
 
 
@@ -164,35 +179,27 @@ def _close(stream: IO[bytes]) -> None:
         stream.close()
 
 
+def _pcm_alone(clip: Clip, rate: int) -> bytes:
+    """One clip converted on its own: PCM resampled if needed, an MP3 decoded."""
+    if clip.codec == PCM and clip.sample_rate == rate:
+        return clip.data
+    if clip.codec == PCM:
+        return resample(clip.data, clip.sample_rate, rate)
+    if clip.codec == MP3:
+        return _decode_one(clip.data, rate)
+    raise AudioError(f"unsupported clip codec: {clip.codec!r}")
+
+
 def iter_pcm(clips: Sequence[Clip], indices: Sequence[int], rate: int) -> Iterator[bytes]:
     """Mono s16le PCM at ``rate`` of ``clips[i]`` for each ``i`` in ``indices``, in order.
 
-    Holds one clip at a time, so a lazily loading ``clips`` keeps memory flat. PCM clips are
-    read only when their turn comes, so a sequence still being filled can be followed; MP3
-    clips are decoded as one batch, which needs them all from the first one on.
+    Holds one clip at a time, so a lazily loading ``clips`` keeps memory flat, and reads each
+    clip only when its turn comes, so a sequence still being filled can be followed. From the
+    first MP3 clip on, MP3 clips of its rate are decoded by one ffmpeg as one stream.
     """
-    decoder: _Mp3Batch | None = None
-    batch: Iterator[bytes] | None = None
-    batch_tried = False
-    try:
-        for n, i in enumerate(indices):
-            clip = clips[i]
-            if clip.codec == PCM:
-                yield (
-                    clip.data
-                    if clip.sample_rate == rate
-                    else resample(clip.data, clip.sample_rate, rate)
-                )
-            elif clip.codec == MP3:
-                if not batch_tried:
-                    batch_tried = True
-                    mp3s = [j for j in indices[n:] if clips[j].codec == MP3]
-                    if _Mp3Batch.uniform(clips, mp3s):
-                        decoder = _Mp3Batch(clips, mp3s, rate)
-                        batch = iter(decoder)
-                yield next(batch) if batch is not None else _decode_one(clip.data, rate)
-            else:
-                raise AudioError(f"unsupported clip codec: {clip.codec!r}")
-    finally:
-        if decoder is not None:
-            decoder.finish()
+    for n, i in enumerate(indices):
+        clip = clips[i]
+        if clip.codec == MP3:
+            yield from _Mp3Batch(clips, indices[n:], rate)
+            return
+        yield _pcm_alone(clip, rate)
