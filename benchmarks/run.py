@@ -303,6 +303,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     wanted = set(args.only or range(1, 6)) - ({5} if args.skip_memory else set())
+    # An installed package has its bytecode (pip compiles it); an editable checkout run with
+    # PYTHONDONTWRITEBYTECODE=1 would recompile every module on every run instead.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
     GttsStandin.warm()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
