@@ -45,6 +45,7 @@ class RichReporter:
             self.progress.add_task("articles", total=articles) if articles > 1 else None
         )
         self.current: TaskID | None = None
+        self.name = ""
 
     def __enter__(self) -> RichReporter:
         self.progress.start()
@@ -57,15 +58,17 @@ class RichReporter:
         self.console.print(message, markup=False, highlight=False)
 
     def start_article(self, name: str, chunks: int) -> None:
-        self.current = self.progress.add_task(name[:40], total=chunks)
+        self.name = name[:40]
+        self.current = self.progress.add_task(self.name, total=chunks)
 
     def advance(self, chunks: int = 1) -> None:
         if self.current is not None:
             self.progress.advance(self.current, chunks)
 
     def stage(self, name: str) -> None:
+        # Stages overlap synthesis, whose chunk count the bar still shows: keep the article.
         if self.current is not None:
-            self.progress.update(self.current, description=name)
+            self.progress.update(self.current, description=f"{self.name[:24]}: {name}")
 
     def finish_article(self) -> None:
         if self.current is not None:
