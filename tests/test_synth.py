@@ -20,10 +20,20 @@ from audio_news.engines import create_engine
 from audio_news.errors import ConfigError, EngineError, TransientEngineError
 from audio_news.models import Clip
 from audio_news.retry import AimdLimiter, Backoff
-from audio_news.synth import Synthesis, SynthStats, synthesize_chunks
+from audio_news.synth import Synthesis, SynthStats
 from gtts_standin import closed_port, serve_for_test
 
 TOO_MANY = "HTTP 429 Too Many Requests"
+
+
+def synthesize_chunks(
+    engine: object, texts: Sequence[str], **options: object
+) -> tuple[Sequence[Clip], SynthStats]:
+    """Synthesize ``texts`` and wait for every clip."""
+    run = Synthesis(engine, texts, **options)  # type: ignore[arg-type]
+    return run.clips, run.result()
+
+
 Failure = Callable[[int, str], Exception | None]
 
 

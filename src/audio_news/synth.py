@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import overload
 
 from .cache import SegmentCache
 from .engines.base import Engine
@@ -46,7 +46,7 @@ CANCEL_CHECK_S = 0.25
 
 @dataclass(frozen=True)
 class SynthStats:
-    """What one ``synthesize_chunks`` call did."""
+    """What one ``Synthesis`` run did."""
 
     requested: int
     """Engine calls made, failed tries included; 0 on a fully warm cache."""
@@ -55,25 +55,7 @@ class SynthStats:
     retried: int
     """Failed tries that were tried again."""
     seconds: float
-    """Wall time of the whole call."""
-
-
-def synthesize_chunks(
-    engine: Engine,
-    texts: Sequence[str],
-    *,
-    speed: float,
-    jobs: int | None,
-    cache: SegmentCache | None,
-    on_done: Callable[[int], None] | None = None,
-    **tuning: Any,
-) -> tuple[Sequence[Clip], SynthStats]:
-    """One clip per text, in input order, kept on disk until read (see ``ClipSpool``).
-
-    Blocks until every clip is ready; ``Synthesis`` runs the same work in the background.
-    """
-    run = Synthesis(engine, texts, speed=speed, jobs=jobs, cache=cache, on_done=on_done, **tuning)
-    return run.clips, run.result()
+    """Wall time of the whole run."""
 
 
 class Synthesis:
@@ -137,7 +119,8 @@ class Synthesis:
         return self._stats
 
     def cancel(self) -> None:
-        """Start no more requests and wait for the thread (requests in flight finish)."""
+        """Start no more requests and wait for the scheduling thread to stop; requests
+        already sent finish on their own."""
         self._scheduler.cancelled.set()
         self._thread.join()
 
