@@ -13,14 +13,14 @@ import pytest
 from mutagen.mp3 import MP3, BitrateMode
 
 from audio_news.audio import Rendered, measure_loudness, render_episode
-from audio_news.audio.decode import iter_pcm
+from audio_news.audio.decode import ConvertedClips, iter_pcm
 from audio_news.audio.loudness import MAX_LIMITING_DB, net_gain, solve_depth
 from audio_news.audio.mp3frames import info_tag, lame_info_frame, parse_header
 from audio_news.config import Pauses, Settings
 from audio_news.engines.espeak import EspeakEngine
 from audio_news.errors import AudioError
 from audio_news.models import Boundary, Chunk, Clip
-from audio_news.synth import ClipSpool
+from audio_news.spool import ClipSpool
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -217,6 +217,27 @@ def test_mp3_clips_are_decoded_while_later_ones_are_still_coming(
     assert len(rest) == 3
     seconds = len(pcm_clips[3].data) / 2 / pcm_clips[3].sample_rate
     assert abs(len(rest[-1]) / 2 / 24_000 - seconds) < 0.002
+
+
+def test_converted_clips_are_decoded_once_and_pcm_is_not_copied(
+    espeak: EspeakEngine, tmp_path: Path
+) -> None:
+    pcm_clips, _ = _episode(espeak)
+    mixed = [
+        c
+        if n % 2
+        else Clip(_to_mp3(c.data, c.sample_rate, True, tmp_path / f"{n}.mp3"), "mp3", 24_000)
+        for n, c in enumerate(pcm_clips)
+    ]
+    rate = pcm_clips[0].sample_rate
+    converted = ConvertedClips(mixed, rate)
+    first = list(converted.first_pass())
+    assert first == list(iter_pcm(mixed, range(len(mixed)), rate))
+    for n, pcm in enumerate(first):
+        assert converted[n].data == pcm
+        assert (converted[n].codec, converted[n].sample_rate) == ("pcm_s16le", rate)
+        if n % 2:
+            assert converted[n] is mixed[n], "a PCM clip at the working rate is not copied"
 
 
 def test_episode_from_mp3_clips(espeak: EspeakEngine, tmp_path: Path) -> None:

@@ -13,10 +13,11 @@ import subprocess
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, overload
 
 from ..errors import AudioError
 from ..models import Clip
+from ..spool import ClipSpool
 from .ffmpeg import ffmpeg_exe, last_line, run_ffmpeg
 from .mp3frames import info_tag, iter_frames
 
@@ -203,3 +204,39 @@ def iter_pcm(clips: Sequence[Clip], indices: Sequence[int], rate: int) -> Iterat
             yield from _Mp3Batch(clips, indices[n:], rate)
             return
         yield _pcm_alone(clip, rate)
+
+
+class ConvertedClips(Sequence[Clip]):
+    """``clips`` as PCM at ``rate``, converting each only once.
+
+    ``first_pass`` yields every clip's PCM in order and keeps those that had to be decoded
+    or resampled in a temp file; indexing then serves those copies, so later passes read
+    instead of decoding again. Clips that were PCM at ``rate`` already are not copied.
+    """
+
+    def __init__(self, clips: Sequence[Clip], rate: int) -> None:
+        self._clips = clips
+        self._rate = rate
+        self._copies = ClipSpool(len(clips))
+        self._copies.close(None)  # nothing is waited for: a clip without a copy is its own
+        self._copied = [False] * len(clips)
+
+    def first_pass(self) -> Iterator[bytes]:
+        for i, pcm in enumerate(iter_pcm(self._clips, range(len(self._clips)), self._rate)):
+            clip = self._clips[i]
+            if clip.codec != PCM or clip.sample_rate != self._rate:
+                self._copies.store([i], Clip(pcm, PCM, self._rate))
+                self._copied[i] = True
+            yield pcm
+
+    def __len__(self) -> int:
+        return len(self._clips)
+
+    @overload
+    def __getitem__(self, index: int) -> Clip: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Clip]: ...
+    def __getitem__(self, index: int | slice) -> Clip | list[Clip]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._copies[index] if self._copied[index] else self._clips[index]

@@ -25,7 +25,7 @@ from ..config import Settings
 from ..errors import AudioError
 from ..fsutil import make_dir
 from ..models import Boundary, Chunk, Clip
-from .decode import clip_rate, iter_pcm
+from .decode import ConvertedClips, clip_rate, iter_pcm
 from .encode import OUTPUT_RATE, Part, PartEncoder, join_parts, part_offsets
 from .ffmpeg import ffmpeg_exe
 from .loudness import (
@@ -84,9 +84,10 @@ def render_episode(
 ) -> Rendered:
     """Assemble ``clips`` (one per chunk) into the MP3 ``target``, written atomically.
 
-    ``clips`` is read in order, a few times, one clip at a time: a lazily loading sequence
-    keeps memory flat however long the episode, and one that waits for clips still being
-    synthesized lets the scan keep pace with synthesis.
+    ``clips`` is read in order, one clip at a time: a lazily loading sequence keeps memory
+    flat however long the episode, and one that waits for clips still being synthesized
+    lets the scan keep pace with synthesis. Later passes read PCM copies of the clips the
+    scan had to decode.
     """
     if len(clips) != len(chunks):
         raise AudioError(f"{len(clips)} clips for {len(chunks)} chunks")
@@ -98,9 +99,10 @@ def render_episode(
     pauses[-1] = 0
 
     say("measuring loudness")
+    pcm_clips = ConvertedClips(clips, rate)
     meter = PcmMeter(rate, {"u": ""})
     try:
-        layout = layout_clips(iter_pcm(clips, range(len(clips)), rate), pauses, rate, meter.write)
+        layout = layout_clips(pcm_clips.first_pass(), pauses, rate, meter.write)
         unity = meter.finish()["u"]
         if layout.peak == 0:
             raise AudioError("nothing to render: every clip is silent")
@@ -108,7 +110,7 @@ def render_episode(
         meter.kill()
         raise
     say("calibrating the limiter")
-    gain, ceiling, loudness = _choose_gain(clips, layout, unity, settings, rate)
+    gain, ceiling, loudness = _choose_gain(pcm_clips, layout, unity, settings, rate)
 
     say("encoding")
     chain = ",".join(
@@ -118,7 +120,7 @@ def render_episode(
             limiter_args(ceiling),
         ]
     )
-    parts, starts = _encode(clips, layout, rate, chain, settings, target)
+    parts, starts = _encode(pcm_clips, layout, rate, chain, settings, target)
     try:
         duration = join_parts(target, parts, settings.bitrate_kbps)
     finally:
