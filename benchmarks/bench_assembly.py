@@ -27,7 +27,6 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import overload
 
 from audio_news.audio import measure_loudness, render_episode
 from audio_news.audio.decode import clip_rate, iter_pcm
@@ -37,6 +36,7 @@ from audio_news.config import Settings
 from audio_news.engines.espeak import EspeakEngine
 from audio_news.models import Chunk, Clip
 from audio_news.pipeline import prepare
+from audio_news.spool import ClipSequence
 
 SEED = (
     Path(__file__).parent.parent
@@ -60,7 +60,7 @@ def _discard(_data: bytes | memoryview) -> None:
     pass
 
 
-class _Repeated(Sequence[Clip]):
+class _Repeated(ClipSequence):
     """``clips`` over and over, built on access: a long episode without holding it."""
 
     def __init__(self, clips: list[Clip], chunks: Sequence[Chunk], count: int) -> None:
@@ -69,13 +69,7 @@ class _Repeated(Sequence[Clip]):
     def __len__(self) -> int:
         return self._count
 
-    @overload
-    def __getitem__(self, i: int) -> Clip: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Clip]: ...
-    def __getitem__(self, i: int | slice) -> Clip | Sequence[Clip]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(self._count))]
+    def clip(self, i: int) -> Clip:
         if not -self._count <= i < self._count:
             raise IndexError(i)
         clip = self._clips[i % self._count % len(self._clips)]

@@ -11,7 +11,23 @@ from typing import overload
 from .models import Clip
 
 
-class ClipSpool(Sequence[Clip]):
+class ClipSequence(Sequence[Clip]):
+    """A read-only sequence of clips made or fetched one at a time by ``clip``."""
+
+    def clip(self, index: int) -> Clip:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> Clip: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Clip]: ...
+    def __getitem__(self, index: int | slice) -> Clip | list[Clip]:
+        if isinstance(index, slice):
+            return [self.clip(i) for i in range(*index.indices(len(self)))]
+        return self.clip(index)
+
+
+class ClipSpool(ClipSequence):
     """Clips in input order, their audio spooled to an anonymous temp file.
 
     Two hours of speech is hundreds of MB of PCM; holding only offsets keeps memory flat
@@ -49,13 +65,7 @@ class ClipSpool(Sequence[Clip]):
     def __len__(self) -> int:
         return len(self._records)
 
-    @overload
-    def __getitem__(self, index: int) -> Clip: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Clip]: ...
-    def __getitem__(self, index: int | slice) -> Clip | list[Clip]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def clip(self, index: int) -> Clip:
         with self._changed:
             self._changed.wait_for(lambda: self._closed or self._records[index] is not None)
             record = self._records[index]

@@ -13,11 +13,11 @@ import subprocess
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, overload
+from typing import IO
 
 from ..errors import AudioError
 from ..models import Clip
-from ..spool import ClipSpool
+from ..spool import ClipSequence, ClipSpool
 from .ffmpeg import ffmpeg_exe, last_line, run_ffmpeg
 from .mp3frames import info_tag, iter_frames
 
@@ -206,7 +206,7 @@ def iter_pcm(clips: Sequence[Clip], indices: Sequence[int], rate: int) -> Iterat
         yield _pcm_alone(clip, rate)
 
 
-class ConvertedClips(Sequence[Clip]):
+class ConvertedClips(ClipSequence):
     """``clips`` as PCM at ``rate``, converting each only once.
 
     ``first_pass`` yields every clip's PCM in order and keeps those that had to be decoded
@@ -232,11 +232,5 @@ class ConvertedClips(Sequence[Clip]):
     def __len__(self) -> int:
         return len(self._clips)
 
-    @overload
-    def __getitem__(self, index: int) -> Clip: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Clip]: ...
-    def __getitem__(self, index: int | slice) -> Clip | list[Clip]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def clip(self, index: int) -> Clip:
         return self._copies[index] if self._copied[index] else self._clips[index]
