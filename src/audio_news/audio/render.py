@@ -48,7 +48,8 @@ log = logging.getLogger(__name__)
 SPLIT_MIN_SECONDS = 30.0
 """Shorter episodes are encoded by one process; longer ones by two, in parallel."""
 CALIBRATION_SECONDS = 45.0
-"""At least this much speech (every n-th clip) is metered to learn what limiting costs."""
+"""At least this much speech, in clips spread over the episode, is metered to learn what
+limiting costs."""
 
 
 @dataclass(frozen=True)
