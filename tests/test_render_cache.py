@@ -7,9 +7,11 @@ from pathlib import Path
 
 from audio_news.audio import Rendered
 from audio_news.cache import SegmentCache
-from audio_news.config import Settings
+from audio_news.config import Settings, settings_from_dict
 from audio_news.models import Boundary, Chunk
+from audio_news.pipeline import Producer
 from audio_news.render_cache import load_render, render_key, store_render
+from helpers import SEED
 
 CHUNKS = (
     Chunk("Tiêu đề", 0, 0, Boundary.TITLE),
@@ -56,3 +58,15 @@ def test_damaged_entry_is_a_miss(tmp_path: Path) -> None:
     entry.write_bytes(entry.read_bytes()[:-10])
 
     assert load_render(cache, key) is None
+
+
+def test_a_cached_render_lands_in_a_folder_that_does_not_exist_yet(tmp_path: Path) -> None:
+    def settings(out: Path) -> Settings:
+        options = {"engine": "espeak", "out_dir": str(out), "cache_dir": str(tmp_path / "c")}
+        return settings_from_dict(options)
+
+    first = Producer(settings(tmp_path / "a")).produce(str(SEED))
+    again = Producer(settings(tmp_path / "b" / "new")).produce(str(SEED))
+    assert first is not None and again is not None
+    assert Path(again.mp3_path).parent == tmp_path / "b" / "new"
+    assert again.duration == first.duration

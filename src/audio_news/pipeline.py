@@ -18,7 +18,7 @@ from .config import Settings
 from .engines import create_engine, resolve_engine
 from .engines.base import Engine
 from .errors import InputError, OutputError
-from .fsutil import atomic_path, ensure_writable_dir, remove_stale_temps
+from .fsutil import atomic_path, ensure_writable_dir, make_dir, remove_stale_temps
 from .inputs import read_article
 from .models import Article, Episode, Removal, Script
 from .progress import Reporter, SilentReporter
@@ -195,6 +195,7 @@ class Producer:
             # Not created up front: a run killed during synthesis leaves nothing behind.
             with atomic_path(plan.path(".mp3"), create=False) as tmp_mp3:
                 if cached is not None:
+                    make_dir(plan.out_dir)
                     tmp_mp3.write_bytes(cached[0])
                     rendered = cached[1]
                     self.reporter.advance(len(script.chunks))
