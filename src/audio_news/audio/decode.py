@@ -135,7 +135,7 @@ class _Mp3Batch:
         assert stderr is not None
         self._errors.append(stderr.read())
 
-    def __iter__(self) -> Iterator[bytes]:
+    def __iter__(self) -> Iterator[tuple[bytes, bool]]:
         stdout = self._proc.stdout
         assert stdout is not None
         ratio = self._rate / self._src_rate
@@ -156,7 +156,7 @@ class _Mp3Batch:
                     self._fail("MP3 clips decoded short")
                 head = round(layout.skip_start * ratio) * 2
                 tail = len(pcm) - round(layout.skip_end * ratio) * 2
-                yield pcm[head:tail] if head or tail < len(pcm) else pcm
+                yield (pcm[head:tail] if head or tail < len(pcm) else pcm), True
             stdout.read()
         finally:
             self.finish()
@@ -180,14 +180,14 @@ def _close(stream: IO[bytes]) -> None:
         stream.close()
 
 
-def _pcm_alone(clip: Clip, rate: int) -> bytes:
-    """One clip converted on its own: PCM resampled if needed, an MP3 decoded."""
+def _pcm_alone(clip: Clip, rate: int) -> tuple[bytes, bool]:
+    """One clip's PCM, converted on its own if need be, and whether it was converted."""
     if clip.codec == PCM and clip.sample_rate == rate:
-        return clip.data
+        return clip.data, False
     if clip.codec == PCM:
-        return resample(clip.data, clip.sample_rate, rate)
+        return resample(clip.data, clip.sample_rate, rate), True
     if clip.codec == MP3:
-        return _decode_one(clip.data, rate)
+        return _decode_one(clip.data, rate), True
     raise AudioError(f"unsupported clip codec: {clip.codec!r}")
 
 
@@ -198,6 +198,14 @@ def iter_pcm(clips: Sequence[Clip], indices: Sequence[int], rate: int) -> Iterat
     clip only when its turn comes, so a sequence still being filled can be followed. From the
     first MP3 clip on, MP3 clips of its rate are decoded by one ffmpeg as one stream.
     """
+    for pcm, _converted in _iter_marked(clips, indices, rate):
+        yield pcm
+
+
+def _iter_marked(
+    clips: Sequence[Clip], indices: Sequence[int], rate: int
+) -> Iterator[tuple[bytes, bool]]:
+    """``iter_pcm``, each clip's PCM paired with whether it had to be decoded or resampled."""
     for n, i in enumerate(indices):
         clip = clips[i]
         if clip.codec == MP3:
@@ -222,9 +230,10 @@ class ConvertedClips(ClipSequence):
         self._copied = [False] * len(clips)
 
     def first_pass(self) -> Iterator[bytes]:
-        for i, pcm in enumerate(iter_pcm(self._clips, range(len(self._clips)), self._rate)):
-            clip = self._clips[i]
-            if clip.codec != PCM or clip.sample_rate != self._rate:
+        indices = range(len(self._clips))
+        marked = _iter_marked(self._clips, indices, self._rate)
+        for i, (pcm, converted) in zip(indices, marked, strict=True):
+            if converted:
                 self._copies.store([i], Clip(pcm, PCM, self._rate))
                 self._copied[i] = True
             yield pcm
