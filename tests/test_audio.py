@@ -78,6 +78,14 @@ def _speech_runs(
     return [(a, b) for a, b in runs]
 
 
+def _assert_on_target(rendered: Rendered, mp3: Path) -> None:
+    """The MP3 meets the podcast targets, and the loudness reported is what it measures."""
+    lufs, peak = measure_loudness(mp3)
+    assert -17.0 <= lufs <= -15.0
+    assert peak <= -1.0
+    assert abs(rendered.loudness_lufs - lufs) < 0.5
+
+
 def _render(tmp_path: Path, clips: list[Clip], chunks: list[Chunk], **kw: object) -> Rendered:
     return render_episode(clips, chunks, Settings(**kw), tmp_path / "ep.mp3")  # type: ignore[arg-type]
 
@@ -91,10 +99,7 @@ def test_mp3_format_loudness_and_duration(espeak: EspeakEngine, tmp_path: Path) 
     assert info.bitrate_mode is BitrateMode.CBR
     assert abs(info.length - rendered.duration) < 0.005
     assert abs(len(_decode(mp3)) / 2 / 44_100 - rendered.duration) < 0.002
-    lufs, peak = measure_loudness(mp3)
-    assert -17.0 <= lufs <= -15.0
-    assert peak <= -1.0
-    assert abs(rendered.loudness_lufs - lufs) < 0.5
+    _assert_on_target(rendered, mp3)
     assert not list(tmp_path.glob(".*"))
 
 
@@ -125,9 +130,7 @@ def test_long_episode_is_split_and_joined_without_a_gap(
     for (start, end), (on, off) in zip(rendered.chunk_times, runs, strict=True):
         assert abs(start - on) < 0.05
         assert abs(end - off) < 0.05
-    lufs, peak = measure_loudness(tmp_path / "ep.mp3")
-    assert -17.0 <= lufs <= -15.0 and peak <= -1.0
-    assert abs(rendered.loudness_lufs - lufs) < 0.5
+    _assert_on_target(rendered, tmp_path / "ep.mp3")
 
 
 def test_speed_keeps_timings(espeak: EspeakEngine, tmp_path: Path) -> None:
@@ -251,9 +254,7 @@ def test_episode_from_mp3_clips(espeak: EspeakEngine, tmp_path: Path) -> None:
     assert len(runs) == len(chunks)
     for (start, _), (on, _) in zip(rendered.chunk_times, runs, strict=True):
         assert abs(start - on) < 0.05
-    lufs, peak = measure_loudness(tmp_path / "ep.mp3")
-    assert -17.0 <= lufs <= -15.0 and peak <= -1.0
-    assert abs(rendered.loudness_lufs - lufs) < 0.5
+    _assert_on_target(rendered, tmp_path / "ep.mp3")
 
 
 def test_bad_input_is_an_audio_error(espeak: EspeakEngine, tmp_path: Path) -> None:
@@ -282,8 +283,7 @@ def test_a_quiet_steady_source_is_gained_up_without_limiting(tmp_path: Path) -> 
     quiet = Clip(bytes(2205) + _tone(1.0) + bytes(2205), "pcm_s16le", 22_050)
     chunks = [Chunk("a", 1, 0, Boundary.SENTENCE), Chunk("b", 1, 1, Boundary.END)]
     rendered = _render(tmp_path, [quiet, quiet], chunks)
-    lufs, peak = measure_loudness(tmp_path / "ep.mp3")
-    assert -17.0 <= lufs <= -15.0 and peak <= -1.0
+    _assert_on_target(rendered, tmp_path / "ep.mp3")
     assert rendered.loudness_lufs == -16.0
     assert rendered.chunk_times[0][0] == pytest.approx(0.03, abs=0.011)  # 50 ms cut to 30
     assert rendered.chunk_times[1][0] - rendered.chunk_times[0][1] == pytest.approx(0.5, abs=0.02)
