@@ -18,7 +18,7 @@ from typing import IO
 from ..errors import AudioError
 from ..models import Clip
 from ..spool import ClipSequence, ClipSpool
-from .ffmpeg import ffmpeg_exe, last_line, run_ffmpeg
+from .ffmpeg import FfmpegProcess, last_line, run_ffmpeg
 from .mp3frames import info_tag, iter_frames
 
 PCM = "pcm_s16le"
@@ -96,21 +96,11 @@ class _Mp3Batch:
         self._rate = rate
         self._queue: queue.SimpleQueue[_Mp3Layout | BaseException | None] = queue.SimpleQueue()
         args = ["-f", "mp3", "-i", "pipe:0", "-ac", "1", "-ar", str(rate), "-f", "s16le", "pipe:1"]
-        cmd = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "error", *args]
-        try:
-            self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-            )
-        except OSError as e:
-            raise AudioError(f"cannot run ffmpeg: {e}") from e
-        self._errors: list[bytes] = []
-        self._writer = threading.Thread(target=self._feed, daemon=True)
-        self._drain = threading.Thread(target=self._read_errors, daemon=True)
-        self._writer.start()
-        self._drain.start()
+        self._ffmpeg = FfmpegProcess(["-loglevel", "error", *args], stdout=subprocess.PIPE)
+        threading.Thread(target=self._feed, daemon=True).start()
 
     def _feed(self) -> None:
-        stdin = self._proc.stdin
+        stdin = self._ffmpeg.proc.stdin
         assert stdin is not None
         try:
             for i in self._indices:
@@ -130,13 +120,8 @@ class _Mp3Batch:
         finally:
             _close(stdin)
 
-    def _read_errors(self) -> None:
-        stderr = self._proc.stderr
-        assert stderr is not None
-        self._errors.append(stderr.read())
-
     def __iter__(self) -> Iterator[tuple[bytes, bool]]:
-        stdout = self._proc.stdout
+        stdout = self._ffmpeg.proc.stdout
         assert stdout is not None
         ratio = self._rate / self._src_rate
         pos_in = pos_out = 0
@@ -163,16 +148,14 @@ class _Mp3Batch:
 
     def _fail(self, what: str) -> None:
         self.finish()
-        detail = last_line(b"".join(self._errors)) if self._errors else ""
+        log = self._ffmpeg.stderr
+        detail = last_line(log) if log else ""
         raise AudioError(f"{what}: {detail}" if detail else what)
 
     def finish(self) -> None:
         """Stop ffmpeg. The feeder ends at its next write; it is not waited for, as it may
         be waiting for a clip still being synthesized."""
-        if self._proc.poll() is None:
-            self._proc.kill()
-        self._proc.wait()
-        self._drain.join()
+        self._ffmpeg.kill()
 
 
 def _close(stream: IO[bytes]) -> None:

@@ -47,21 +47,14 @@ def last_line(stderr: bytes) -> str:
     return lines[-1] if lines else "no message"
 
 
-class PcmPipe:
-    """An ffmpeg process fed mono s16le PCM on stdin, its stderr drained by a thread."""
+class FfmpegProcess:
+    """An ffmpeg fed on stdin, its stderr drained by a thread so a long log never blocks it."""
 
-    def __init__(
-        self, args: Sequence[str], rate: int, what: str, global_args: Sequence[str] = ()
-    ) -> None:
-        self.what = what
-        """What the process does, for error messages ("the MP3 encoder")."""
-        cmd = [
-            ffmpeg_exe(), "-hide_banner", "-nostats", *global_args,
-            "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", *args,
-        ]  # fmt: skip
+    def __init__(self, args: Sequence[str], stdout: int = subprocess.DEVNULL) -> None:
+        cmd = [ffmpeg_exe(), "-hide_banner", "-nostats", *args]
         try:
-            self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            self.proc = subprocess.Popen(
+                cmd, stdin=subprocess.PIPE, stdout=stdout, stderr=subprocess.PIPE
             )
         except OSError as e:
             raise AudioError(f"cannot run ffmpeg: {e}") from e
@@ -70,19 +63,38 @@ class PcmPipe:
         self._drain.start()
 
     def _read_errors(self) -> None:
-        if self._proc.stderr is not None:
-            self._stderr.append(self._proc.stderr.read())
+        if self.proc.stderr is not None:
+            self._stderr.append(self.proc.stderr.read())
 
     @property
     def stderr(self) -> bytes:
         return b"".join(self._stderr)
 
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self._drain.join()
+
+
+class PcmPipe(FfmpegProcess):
+    """An ffmpeg process fed mono s16le PCM on stdin, its stderr drained by a thread."""
+
+    def __init__(
+        self, args: Sequence[str], rate: int, what: str, global_args: Sequence[str] = ()
+    ) -> None:
+        self.what = what
+        """What the process does, for error messages ("the MP3 encoder")."""
+        super().__init__(
+            [*global_args, "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", *args]
+        )
+
     def write(self, data: bytes | memoryview) -> None:
         """Feed PCM; a process that died raises ``failure`` with its last message."""
         try:
-            if self._proc.stdin is None:
+            if self.proc.stdin is None:
                 raise BrokenPipeError
-            self._proc.stdin.write(data)
+            self.proc.stdin.write(data)
         except OSError as e:
             self.kill()
             raise self.failure(f"{self.what} stopped early") from e
@@ -91,19 +103,13 @@ class PcmPipe:
         """The error to raise when the process failed; subclasses may refine it."""
         return AudioError(f"{message}: {last_line(self.stderr)}")
 
-    def kill(self) -> None:
-        if self._proc.poll() is None:
-            self._proc.kill()
-        self._proc.wait()
-        self._drain.join()
-
     def close(self) -> str:
         """End the input, wait, and return ffmpeg's log; raise ``failure`` if it failed."""
-        if self._proc.stdin is not None:
+        if self.proc.stdin is not None:
             with contextlib.suppress(OSError):
-                self._proc.stdin.close()
-        self._proc.wait()
+                self.proc.stdin.close()
+        self.proc.wait()
         self._drain.join()
-        if self._proc.returncode != 0:
+        if self.proc.returncode != 0:
             raise self.failure(f"{self.what} failed")
         return self.stderr.decode("utf-8", "replace")
