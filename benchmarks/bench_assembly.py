@@ -33,10 +33,10 @@ from audio_news.audio.decode import clip_rate, iter_pcm
 from audio_news.audio.ffmpeg import ffmpeg_exe
 from audio_news.audio.trim import layout_clips
 from audio_news.config import Settings
-from audio_news.engines.espeak import EspeakEngine
 from audio_news.models import Chunk, Clip
 from audio_news.pipeline import prepare
-from audio_news.spool import ClipSequence
+from audio_news.speech.engines.espeak import EspeakEngine
+from audio_news.speech.spool import ClipSequence
 
 SEED = (
     Path(__file__).parent.parent

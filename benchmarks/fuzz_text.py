@@ -39,9 +39,9 @@ from hypothesis import strategies as st  # noqa: E402
 
 from audio_news.errors import AudioNewsError  # noqa: E402
 from audio_news.inputs import read_article  # noqa: E402
-from audio_news.script import build_script  # noqa: E402
 from audio_news.text.clean import clean_article  # noqa: E402
 from audio_news.text.normalize import Normalizer  # noqa: E402
+from audio_news.text.script import build_script  # noqa: E402
 from audio_news.text.split import split_sentences  # noqa: E402
 from text_strategies import article_bytes  # noqa: E402
 

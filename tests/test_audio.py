@@ -17,10 +17,10 @@ from audio_news.audio.decode import ConvertedClips, iter_pcm
 from audio_news.audio.loudness import MAX_LIMITING_DB, net_gain, solve_depth
 from audio_news.audio.mp3frames import info_tag, lame_info_frame, parse_header
 from audio_news.config import Pauses, Settings
-from audio_news.engines.espeak import EspeakEngine
 from audio_news.errors import AudioError
 from audio_news.models import Boundary, Chunk, Clip
-from audio_news.spool import ClipSpool
+from audio_news.speech.engines.espeak import EspeakEngine
+from audio_news.speech.spool import ClipSpool
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from audio_news.cache import CacheInfo, SegmentCache, format_cache_info
 from audio_news.config import Settings
 from audio_news.errors import OutputError
 from audio_news.models import Clip
+from audio_news.speech.cache import CacheInfo, SegmentCache, format_cache_info
 
 PCM = Clip(data=bytes(range(256)) * 40, codec="pcm_s16le", sample_rate=22_050)
 MP3 = Clip(data=b"\xff\xfb\x90\x64" + b"\x00" * 500, codec="mp3", sample_rate=24_000)
@@ -147,7 +147,7 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from audio_news.cache import SegmentCache
+    from audio_news.speech.cache import SegmentCache
     from audio_news.models import Clip
 
     root, key, fill, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])

@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 
 from audio_news.config import Settings
-from audio_news.engines import (
+from audio_news.errors import ConfigError, EngineError, EngineUnavailable
+from audio_news.models import Clip
+from audio_news.speech.engines import (
     ENGINE_NAMES,
     create_engine,
     engine_infos,
     resolve_engine,
 )
-from audio_news.engines import espeak as espeak_module
-from audio_news.engines.espeak import EspeakEngine
-from audio_news.errors import ConfigError, EngineError, EngineUnavailable
-from audio_news.models import Clip
+from audio_news.speech.engines import espeak as espeak_module
+from audio_news.speech.engines.espeak import EspeakEngine
 from gtts_standin import closed_port
 
 SEED = Path(__file__).parent / "data" / "baobackan_2023-12-28_hoi-nghi-to-chuc-xay-dung-dang.txt"

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 
 from article_server import serving
-from audio_news.cache import SegmentCache
 from audio_news.config import settings_from_dict
-from audio_news.engines import create_engine
-from audio_news.engines.gtts import MAX_CHARS as GTTS_MAX_CHARS
 from audio_news.errors import EngineError, OutputError
 from audio_news.fsutil import ensure_writable_dir, remove_stale_temps
 from audio_news.models import Clip
 from audio_news.pipeline import Producer, prepare
+from audio_news.speech.cache import SegmentCache
+from audio_news.speech.engines import create_engine
+from audio_news.speech.engines.gtts import MAX_CHARS as GTTS_MAX_CHARS
 from fault_helpers import (
     ARTICLE,
     SLUG,

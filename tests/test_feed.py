@@ -11,16 +11,16 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from audio_news.cli_publish import feed as feed_command
+from audio_news.cli.publish import feed as feed_command
 from audio_news.errors import ConfigError
-from audio_news.feed import (
+from audio_news.output.feed import (
     FeedSettings,
     check_base_url,
     episode_guid,
     feed_settings_from_dict,
     write_feed,
 )
-from audio_news.publish import load_episode
+from audio_news.output.page import load_episode
 from episode_factory import make_episode
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from audio_news.publish import write_index, write_player
-from audio_news.serve import LocalServer
+from audio_news.output.page import write_index, write_player
+from audio_news.output.serve import LocalServer
 from episode_factory import make_episode
 
 pytestmark = pytest.mark.browser

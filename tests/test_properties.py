@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from audio_news.errors import AudioNewsError
 from audio_news.inputs import read_article
 from audio_news.models import Article
-from audio_news.script import build_script
 from audio_news.text.clean import clean_article
 from audio_news.text.normalize import Normalizer
+from audio_news.text.script import build_script
 from audio_news.text.split import chunk_text, split_sentences
 from text_strategies import (
     PROFILE,

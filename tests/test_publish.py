@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from audio_news.errors import InputError
-from audio_news.publish import (
+from audio_news.output.page import (
     ASSETS,
     install_assets,
     list_episodes,
@@ -23,7 +23,7 @@ MAX_PLAYER_BYTES = 20_000
 
 
 def _asset(name: str) -> bytes:
-    return (resources.files("audio_news") / "player" / name).read_bytes()
+    return (resources.files("audio_news.output") / "player" / name).read_bytes()
 
 
 @pytest.fixture(scope="module")

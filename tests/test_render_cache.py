@@ -6,11 +6,11 @@ import dataclasses
 from pathlib import Path
 
 from audio_news.audio import Rendered
-from audio_news.cache import SegmentCache
+from audio_news.audio.render_cache import load_render, render_key, store_render
 from audio_news.config import Settings, settings_from_dict
 from audio_news.models import Boundary, Chunk
 from audio_news.pipeline import Producer
-from audio_news.render_cache import load_render, render_key, store_render
+from audio_news.speech.cache import SegmentCache
 from helpers import SEED
 
 CHUNKS = (

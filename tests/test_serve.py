@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from audio_news.errors import ConfigError, InputError
-from audio_news.publish import write_index, write_player
-from audio_news.serve import LocalServer, RangeNotSatisfiable, parse_range
+from audio_news.output.page import write_index, write_player
+from audio_news.output.serve import LocalServer, RangeNotSatisfiable, parse_range
 from episode_factory import make_episode
 
 SLUG = "ban-tin-thu-nghiem"

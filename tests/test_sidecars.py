@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from audio_news.models import Segment
-from audio_news.sidecars import episode_document, render_vtt, vtt_timestamp, write_sidecars
+from audio_news.output.sidecars import episode_document, render_vtt, vtt_timestamp, write_sidecars
 
 SEGMENTS = [
     Segment(text="Hội nghị toàn quốc", start=0.0304, end=2.41666, paragraph=0),

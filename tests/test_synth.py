@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from audio_news.cache import SegmentCache
 from audio_news.config import Settings
-from audio_news.engines import create_engine
 from audio_news.errors import ConfigError, EngineError, TransientEngineError
 from audio_news.models import Clip
-from audio_news.retry import AimdLimiter, Backoff
-from audio_news.synth import Synthesis, SynthStats
+from audio_news.speech.cache import SegmentCache
+from audio_news.speech.engines import create_engine
+from audio_news.speech.retry import AimdLimiter, Backoff
+from audio_news.speech.synthesis import Synthesis, SynthStats
 from gtts_standin import closed_port, serve_for_test
 
 TOO_MANY = "HTTP 429 Too Many Requests"
@@ -427,7 +427,7 @@ def test_pool_slows_down_when_the_server_pushes_back(monkeypatch: pytest.MonkeyP
     assert list(clips) == [fake_clip(t) for t in texts]
     assert stats.retried < len(texts)
     # The same server and retry budget, but a pool that never slows down, fails.
-    monkeypatch.setattr("audio_news.synth.AimdLimiter", FixedLimiter)
+    monkeypatch.setattr("audio_news.speech.synthesis.AimdLimiter", FixedLimiter)
     with pytest.raises(EngineError, match="gave up after 6 tries: HTTP 429"):
         run(TolerantOfTwo(latency=0.01), texts, jobs=8)
 
@@ -529,7 +529,7 @@ def test_an_unwritable_cache_warns_but_synthesis_succeeds(
 ) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    with caplog.at_level(logging.WARNING, logger="audio_news.synth"):
+    with caplog.at_level(logging.WARNING, logger="audio_news.speech.synthesis"):
         clips, _ = run(FakeEngine(), texts_of(5), cache=SegmentCache(blocker))
     assert list(clips) == [fake_clip(t) for t in texts_of(5)]
     warnings = [r for r in caplog.records if "segment cache disabled" in r.getMessage()]

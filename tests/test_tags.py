@@ -11,7 +11,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from audio_news.errors import ConfigError
-from audio_news.tags import TagData, write_tags
+from audio_news.output.tags import TagData, write_tags
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 JPEG = b"\xff\xd8\xff\xe0" + bytes(64)

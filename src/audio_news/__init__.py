@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AudioNewsError
 from .models import Article, Episode, Segment
-
-__version__ = "0.1.0"
+from .version import __version__
 
 if TYPE_CHECKING:
     from .pipeline import Producer, produce

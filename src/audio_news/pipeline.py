@@ -11,27 +11,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from . import __version__
 from .audio import Rendered, render_episode
-from .cache import SegmentCache
+from .audio.render_cache import load_render, render_key, store_render
 from .config import Settings
-from .engines import create_engine, resolve_engine
-from .engines.base import Engine
 from .errors import InputError, OutputError
 from .fsutil import atomic_path, ensure_writable_dir, make_dir, remove_stale_temps
 from .inputs import read_article
 from .models import Article, Episode, Removal, Script
+from .output.naming import slugify
+from .output.page import write_index, write_player
+from .output.sidecars import episode_document, write_sidecars
+from .output.tags import TagData, write_tags
 from .progress import Reporter, SilentReporter
-from .publish import write_index, write_player
-from .render_cache import load_render, render_key, store_render
-from .script import build_script, script_paragraphs, sentence_segments
-from .sidecars import episode_document, write_sidecars
-from .slug import slugify
-from .synth import Synthesis
-from .tags import TagData, write_tags
+from .speech.cache import SegmentCache
+from .speech.engines import create_engine, resolve_engine
+from .speech.engines.base import Engine
+from .speech.synthesis import Synthesis
 from .text.clean import clean_article
 from .text.lexicon import load_lexicon
 from .text.normalize import Normalizer
+from .text.script import build_script, script_paragraphs, sentence_segments
+from .version import __version__
 
 log = logging.getLogger(__name__)
 

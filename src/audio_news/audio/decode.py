@@ -17,7 +17,7 @@ from typing import IO
 
 from ..errors import AudioError
 from ..models import Clip
-from ..spool import ClipSequence, ClipSpool
+from ..speech.spool import ClipSequence, ClipSpool
 from .ffmpeg import FfmpegProcess, last_line, run_ffmpeg
 from .mp3frames import info_tag, iter_frames
 

@@ -9,7 +9,7 @@ from typing import Any
 import mutagen.id3
 from mutagen import MutagenError
 
-from .errors import AudioError, ConfigError
+from ..errors import AudioError, ConfigError
 
 _id3: Any = mutagen.id3  # mutagen's frame classes are untyped
 

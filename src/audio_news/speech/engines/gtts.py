@@ -17,8 +17,8 @@ from email.utils import parsedate_to_datetime
 
 import requests
 
-from ..errors import EngineError, EngineUnavailable, TransientEngineError
-from ..models import Clip
+from ...errors import EngineError, EngineUnavailable, TransientEngineError
+from ...models import Clip
 
 log = logging.getLogger(__name__)
 

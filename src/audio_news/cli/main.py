@@ -10,8 +10,7 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__
-from .config import (
+from ..config import (
     DEFAULT_BITRATE_KBPS,
     DEFAULT_FETCH_TIMEOUT_S,
     DEFAULT_MAX_DOWNLOAD_BYTES,
@@ -21,7 +20,8 @@ from .config import (
     load_config_file,
     settings_from_dict,
 )
-from .errors import AudioNewsError
+from ..errors import AudioNewsError
+from ..version import __version__
 
 ENGINE_CHOICES = ("auto", "gtts", "espeak")
 
@@ -160,8 +160,8 @@ def produce(
     **options: Any,
 ) -> None:
     """Make one MP3 episode per ARTICLE (file, folder, URL, or - for stdin)."""
+    from ..inputs import expand_sources
     from .batch import run_batch
-    from .inputs import expand_sources
 
     tags = {"artist": artist, "album": album, "date": date, "cover": cover}
     settings = _settings(ctx, **options, **{k: v for k, v in tags.items() if v is not None})
@@ -181,8 +181,8 @@ def produce(
 @click.pass_context
 def script(ctx: click.Context, /, **options: Any) -> None:
     """Print exactly what will be spoken: the title, then one line per chunk."""
-    from .engines import create_engine, resolve_engine
-    from .pipeline import prepare
+    from ..pipeline import prepare
+    from ..speech.engines import create_engine, resolve_engine
 
     article = options.pop("article")
     settings = _settings(ctx, **options)
@@ -207,8 +207,8 @@ def clean(
     ctx: click.Context, /, article: str | None, show_removed: bool, list_rules: bool, **options: Any
 ) -> None:
     """Print the cleaned article: the title, then one paragraph per line."""
-    from .pipeline import read_and_clean
-    from .text.clean import RULE_NAMES, format_removed
+    from ..pipeline import read_and_clean
+    from ..text.clean import RULE_NAMES, format_removed
 
     if list_rules:
         click.echo("\n".join(RULE_NAMES))
@@ -230,7 +230,7 @@ def clean(
 @click.pass_context
 def engines(ctx: click.Context) -> None:
     """List the speech engines, whether each works here, and the default."""
-    from .engines import engine_infos
+    from ..speech.engines import engine_infos
 
     settings = _settings(ctx)
     for info in engine_infos(settings):
@@ -249,7 +249,7 @@ def cache() -> None:
 @click.pass_context
 def cache_info(ctx: click.Context, cache_dir: str | None) -> None:
     """Show where the cache is, how many clips it holds and its size."""
-    from .cache import SegmentCache, format_cache_info
+    from ..speech.cache import SegmentCache, format_cache_info
 
     settings = _settings(ctx, cache_dir=cache_dir)
     click.echo(format_cache_info(SegmentCache(settings.resolved_cache_dir()).info()))
@@ -260,7 +260,7 @@ def cache_info(ctx: click.Context, cache_dir: str | None) -> None:
 @click.pass_context
 def cache_clear(ctx: click.Context, cache_dir: str | None) -> None:
     """Delete every cached clip."""
-    from .cache import SegmentCache
+    from ..speech.cache import SegmentCache
 
     settings = _settings(ctx, cache_dir=cache_dir)
     removed = SegmentCache(settings.resolved_cache_dir()).clear()
@@ -268,7 +268,7 @@ def cache_clear(ctx: click.Context, cache_dir: str | None) -> None:
 
 
 def _attach_publish_commands() -> None:
-    from .cli_publish import feed, serve
+    from .publish import feed, serve
 
     cli.add_command(feed)
     cli.add_command(serve)

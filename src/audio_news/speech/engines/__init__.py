@@ -10,8 +10,8 @@ import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..config import Settings
-from ..errors import ConfigError, EngineUnavailable
+from ...config import Settings
+from ...errors import ConfigError, EngineUnavailable
 from .base import Engine
 
 AUTO = "auto"

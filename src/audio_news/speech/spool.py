@@ -8,7 +8,7 @@ import threading
 from collections.abc import Sequence
 from typing import overload
 
-from .models import Clip
+from ..models import Clip
 
 
 class ClipSequence(Sequence[Clip]):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .models import Article, Boundary, Chunk, Script, Segment
-from .text.split import chunk_text, split_sentences
+from ..models import Article, Boundary, Chunk, Script, Segment
+from .split import chunk_text, split_sentences
 
 Normalize = Callable[[str], str]
 

@@ -6,8 +6,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from .fsutil import write_text_atomic
-from .models import Segment
+from ..fsutil import write_text_atomic
+from ..models import Segment
 
 DOCUMENT_VERSION = 1
 

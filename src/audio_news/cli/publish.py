@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .config import DEFAULT_SERVE_HOST, DEFAULT_SERVE_PORT
+from ..config import DEFAULT_SERVE_HOST, DEFAULT_SERVE_PORT
 
 _OUTPUT_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
@@ -33,7 +33,7 @@ def _config(ctx: click.Context) -> dict[str, Any]:
 @click.pass_context
 def feed(ctx: click.Context, /, output_dir: Path, base_url: str, **overrides: Any) -> None:
     """Write OUTPUT_DIR/feed.xml, a podcast feed of the episodes in OUTPUT_DIR."""
-    from .feed import feed_settings_from_dict, write_feed
+    from ..output.feed import feed_settings_from_dict, write_feed
 
     settings = feed_settings_from_dict(_config(ctx)).with_overrides(**overrides)
     click.echo(str(write_feed(output_dir, base_url, settings)))
@@ -51,7 +51,7 @@ def feed(ctx: click.Context, /, output_dir: Path, base_url: str, **overrides: An
 )
 def serve(output_dir: Path, host: str, port: int) -> None:
     """Serve OUTPUT_DIR over HTTP: an index at /, episode pages, audio with seeking."""
-    from .serve import LocalServer
+    from ..output.serve import LocalServer
 
     server = LocalServer(output_dir, host=host, port=port, log_level="info")
     click.echo(f"Serving {output_dir} at {server.url} (Ctrl+C to stop)")

@@ -14,8 +14,8 @@ from string import Template
 from typing import Any, TypeGuard
 from urllib.parse import quote
 
-from .errors import InputError
-from .fsutil import write_bytes_atomic, write_text_atomic
+from ..errors import InputError
+from ..fsutil import write_bytes_atomic, write_text_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ def clock(seconds: float) -> str:
 
 
 def _asset_bytes(name: str) -> bytes:
-    return (resources.files("audio_news") / "player" / name).read_bytes()
+    return (resources.files("audio_news.output") / "player" / name).read_bytes()
 
 
 def _template(name: str) -> Template:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from .progress import Reporter, SilentReporter
+from ..progress import Reporter, SilentReporter
 
 if TYPE_CHECKING:
     from rich.progress import TaskID

@@ -21,8 +21,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import OutputError
-from .models import Clip
+from ..errors import OutputError
+from ..models import Clip
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ..models import Clip
+from ...models import Clip
 
 
 class Engine(Protocol):

@@ -23,10 +23,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
+from ..errors import ConfigError, EngineError, OutputError, TransientEngineError
+from ..models import Clip
 from .cache import SegmentCache
 from .engines.base import Engine
-from .errors import ConfigError, EngineError, OutputError, TransientEngineError
-from .models import Clip
 from .retry import (
     DEFAULT_BASE_DELAY,
     DEFAULT_MAX_DELAY,

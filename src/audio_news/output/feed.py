@@ -15,10 +15,10 @@ from urllib.parse import quote, urlsplit
 
 from feedgen.feed import FeedGenerator
 
-from .audio.ffmpeg import run_ffmpeg
-from .errors import AudioError, ConfigError, OutputError
-from .fsutil import atomic_path, write_bytes_atomic
-from .publish import FEED_NAME, EpisodeInfo, list_episodes
+from ..audio.ffmpeg import run_ffmpeg
+from ..errors import AudioError, ConfigError, OutputError
+from ..fsutil import atomic_path, write_bytes_atomic
+from .page import FEED_NAME, EpisodeInfo, list_episodes
 
 logger = logging.getLogger(__name__)
 

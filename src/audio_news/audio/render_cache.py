@@ -13,11 +13,11 @@ import struct
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .audio import Rendered
-from .cache import SegmentCache
-from .config import Settings
-from .models import Chunk, Clip
+from ..config import Settings
+from ..models import Chunk, Clip
+from ..speech.cache import SegmentCache
+from ..version import __version__
+from . import Rendered
 
 RENDER_FORMAT = 2
 CODEC = "episode"

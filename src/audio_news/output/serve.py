@@ -23,9 +23,9 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from .config import DEFAULT_SERVE_HOST, DEFAULT_SERVE_PORT
-from .errors import ConfigError, InputError
-from .publish import render_index
+from ..config import DEFAULT_SERVE_HOST, DEFAULT_SERVE_PORT
+from ..errors import ConfigError, InputError
+from .page import render_index
 
 CHUNK_BYTES = 64 * 1024
 MAX_RANGE_HEADER = 200

@@ -7,8 +7,8 @@ import logging
 import threading
 from typing import Any
 
-from ..errors import EngineError, EngineUnavailable
-from ..models import Clip
+from ...errors import EngineError, EngineUnavailable
+from ...models import Clip
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .config import Settings
+from ..config import Settings
+from ..errors import AudioNewsError
+from ..models import Episode
+from ..pipeline import Producer
 from .console import make_reporter
-from .errors import AudioNewsError
-from .models import Episode
-from .pipeline import Producer
 
 
 @dataclass(frozen=True)
