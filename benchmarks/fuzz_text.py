@@ -3,7 +3,7 @@
     python benchmarks/fuzz_text.py --seconds 120 [--seed 1] [--limit 1000]
     python benchmarks/fuzz_text.py --seconds 120 --atheris     # coverage-guided, if installed
 
-Inputs are article files as Hypothesis draws them (``tests/text_strategies.py``: news-like
+Inputs are article files as Hypothesis draws them (``tests/support/text_strategies.py``: news-like
 tokens in text, Markdown or HTML, in UTF-8/16, Windows-1258, mojibake or random bytes) and the
 real articles of ``tests/data`` with random byte edits. Each input must come out as a script
 or as one ``AudioNewsError`` with a one-line message; chunks must fit the limit and hold no
@@ -43,7 +43,7 @@ from audio_news.text.clean import clean_article  # noqa: E402
 from audio_news.text.normalize import Normalizer  # noqa: E402
 from audio_news.text.script import build_script  # noqa: E402
 from audio_news.text.split import split_sentences  # noqa: E402
-from text_strategies import article_bytes  # noqa: E402
+from support.text_strategies import article_bytes  # noqa: E402
 
 CORPUS = sorted(p for p in (ROOT / "tests/data").iterdir() if p.suffix in {".txt", ".md", ".html"})
 NORMALIZER = Normalizer()

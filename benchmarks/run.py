@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from gtts_standin import GttsStandin  # noqa: E402
+from support.gtts_standin import GttsStandin  # noqa: E402
 
 SEED = ROOT / "tests/data/baobackan_2023-12-28_hoi-nghi-to-chuc-xay-dung-dang.txt"
 CORPUS = sorted((ROOT / "tests/data").glob("*.txt")) + sorted((ROOT / "tests/data").glob("*.md"))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from gtts_standin import gtts_standin  # noqa: F401  (a fixture for every test module)
-from helpers import DATA, SEED
+from support.gtts_standin import gtts_standin  # noqa: F401  (a fixture for every test module)
+from support.helpers import DATA, SEED
 
 # Property tests in the default run are derandomized so that CI is repeatable;
 # benchmarks/fuzz_text.py is where random exploration happens.

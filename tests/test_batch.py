@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from mutagen.mp3 import MP3
 
-from helpers import DATA, run_cli
+from support.helpers import DATA, run_cli
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html")
 SMALL = (

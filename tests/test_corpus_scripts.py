@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 import audio_news
-from article_server import running
 from audio_news.text.normalize import Normalizer
-from helpers import DATA, run_cli
+from support.article_server import running
+from support.helpers import DATA, run_cli
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html")
 NORMALIZE = Normalizer().normalize

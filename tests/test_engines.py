@@ -21,7 +21,7 @@ from audio_news.speech.engines import (
 )
 from audio_news.speech.engines import espeak as espeak_module
 from audio_news.speech.engines.espeak import EspeakEngine
-from gtts_standin import closed_port
+from support.gtts_standin import closed_port
 
 SEED = Path(__file__).parent / "data" / "baobackan_2023-12-28_hoi-nghi-to-chuc-xay-dung-dang.txt"
 SHORT = "Hà Nội là thủ đô của Việt Nam."

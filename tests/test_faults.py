@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from article_server import serving
 from audio_news.config import settings_from_dict
 from audio_news.errors import EngineError, OutputError
 from audio_news.fsutil import ensure_writable_dir, remove_stale_temps
@@ -22,7 +21,8 @@ from audio_news.pipeline import Producer, prepare
 from audio_news.speech.cache import SegmentCache
 from audio_news.speech.engines import create_engine
 from audio_news.speech.engines.gtts import MAX_CHARS as GTTS_MAX_CHARS
-from fault_helpers import (
+from support.article_server import serving
+from support.fault_helpers import (
     ARTICLE,
     SLUG,
     assert_finished_files_sound,
@@ -34,7 +34,7 @@ from fault_helpers import (
     tmpfs,
     wait_until,
 )
-from gtts_standin import GttsStandin, closed_port
+from support.gtts_standin import GttsStandin, closed_port
 
 EPISODE_FILES = {f"{SLUG}{ext}" for ext in (".mp3", ".json", ".vtt", ".html")}
 

@@ -21,7 +21,7 @@ from audio_news.output.feed import (
     write_feed,
 )
 from audio_news.output.page import load_episode
-from episode_factory import make_episode
+from support.episode_factory import make_episode
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 BASE = "https://bao.example.org/podcast"

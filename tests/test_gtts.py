@@ -22,7 +22,7 @@ from audio_news.config import Settings
 from audio_news.errors import EngineError, TransientEngineError
 from audio_news.speech.engines import engine_infos, resolve_engine
 from audio_news.speech.engines.gtts import GttsEngine, extract_audio, parse_retry_after
-from gtts_standin import DROPPED, MS_PER_CHAR, GttsStandin, closed_port, serve_for_test
+from support.gtts_standin import DROPPED, MS_PER_CHAR, GttsStandin, closed_port, serve_for_test
 
 SENTENCE = "Thủ tướng Phạm Minh Chính chủ trì phiên họp Chính phủ thường kỳ tháng 12."
 TRICKY = "TP. Hồ Chí Minh: giá 2,5 tỷ đồng, tăng 1.000 đồng/kg (ngày 28/12)."

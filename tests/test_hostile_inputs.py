@@ -22,7 +22,7 @@ from typing import Any, Literal
 import pytest
 from mutagen.mp3 import MP3
 
-from helpers import as_mojibake, run_cli, to_cp1258
+from support.helpers import as_mojibake, run_cli, to_cp1258
 
 TITLE = "Hà Nội mở rộng tuyến buýt điện"
 SLUG = "ha-noi-mo-rong-tuyen-buyt-dien"

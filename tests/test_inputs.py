@@ -16,7 +16,7 @@ import pytest
 from audio_news.errors import InputError
 from audio_news.inputs import expand_sources, read_article
 from audio_news.inputs.detect import Kind, sniff
-from helpers import as_mojibake, to_cp1258
+from support.helpers import as_mojibake, to_cp1258
 
 DATA = Path(__file__).parent / "data"
 

@@ -15,7 +15,7 @@ import pytest
 
 from audio_news.output.page import write_index, write_player
 from audio_news.output.serve import LocalServer
-from episode_factory import make_episode
+from support.episode_factory import make_episode
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 
-from helpers import SEED, SEED_SLUG, ebur128, make_cover_png, run_cli
+from support.helpers import SEED, SEED_SLUG, ebur128, make_cover_png, run_cli
 
 CAPTIONS = (
     "Các đại biểu dự Hội nghị tại điểm cầu tỉnh Bắc Kạn.",

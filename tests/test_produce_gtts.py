@@ -9,8 +9,8 @@ from pathlib import Path
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from gtts_standin import GttsStandin
-from helpers import SEED, SEED_SLUG, ebur128, run_cli
+from support.gtts_standin import GttsStandin
+from support.helpers import SEED, SEED_SLUG, ebur128, run_cli
 
 VIETNAMESE_TEXT = re.compile(r"[\w\s,.;:!?…'\"“”‘’()\-–]+")
 

@@ -22,7 +22,7 @@ from audio_news.text.clean import clean_article
 from audio_news.text.normalize import Normalizer
 from audio_news.text.script import build_script
 from audio_news.text.split import chunk_text, split_sentences
-from text_strategies import (
+from support.text_strategies import (
     PROFILE,
     article_bytes,
     news_text,

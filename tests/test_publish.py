@@ -17,7 +17,7 @@ from audio_news.output.page import (
     write_index,
     write_player,
 )
-from episode_factory import make_episode
+from support.episode_factory import make_episode
 
 MAX_PLAYER_BYTES = 20_000
 

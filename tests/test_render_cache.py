@@ -11,7 +11,7 @@ from audio_news.config import Settings, settings_from_dict
 from audio_news.models import Boundary, Chunk
 from audio_news.pipeline import Producer
 from audio_news.speech.cache import SegmentCache
-from helpers import SEED
+from support.helpers import SEED
 
 CHUNKS = (
     Chunk("Tiêu đề", 0, 0, Boundary.TITLE),

@@ -19,7 +19,7 @@ import pytest
 from audio_news.errors import ConfigError, InputError
 from audio_news.output.page import write_index, write_player
 from audio_news.output.serve import LocalServer, RangeNotSatisfiable, parse_range
-from episode_factory import make_episode
+from support.episode_factory import make_episode
 
 SLUG = "ban-tin-thu-nghiem"
 SECRET = "TOP-SECRET-OUTSIDE"

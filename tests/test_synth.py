@@ -21,7 +21,7 @@ from audio_news.speech.cache import SegmentCache
 from audio_news.speech.engines import create_engine
 from audio_news.speech.retry import AimdLimiter, Backoff
 from audio_news.speech.synthesis import Synthesis, SynthStats
-from gtts_standin import closed_port, serve_for_test
+from support.gtts_standin import closed_port, serve_for_test
 
 TOO_MANY = "HTTP 429 Too Many Requests"
 

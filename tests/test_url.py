@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from article_server import DATA, MARKDOWN, PAGE, serving
 from audio_news.errors import FetchError, InputError
 from audio_news.inputs import read_article
 from audio_news.inputs.url import MAX_REDIRECTS, fetch
+from support.article_server import DATA, MARKDOWN, PAGE, serving
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 import imageio_ffmpeg
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 SEED = DATA / "baobackan_2023-12-28_hoi-nghi-to-chuc-xay-dung-dang.txt"
 SEED_SLUG = "hoi-nghi-toan-quoc-tong-ket-cong-tac-to-chuc-xay-dung-dang-nam-2023"
 

@@ -16,7 +16,7 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from helpers import DATA
+from support.helpers import DATA
 
 ARTICLE = DATA / "text_baodaknong_2024-07-02_panama-bolivia.md"
 """The shortest real article: 29 chunks for gtts, about two minutes of audio."""

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 PAGE = "dantri_2022-12-24_thanh-tra-xang-dau.html"
 MARKDOWN = "text_vnexpress_2024-07-27_trinh-van-quyet.md"
 

@@ -1,0 +1,1 @@
+"""Stand-ins, fixtures builders and helpers shared by the test modules."""
