@@ -32,7 +32,7 @@ from audio_news.audio import measure_loudness, render_episode
 from audio_news.audio.decode import clip_rate, iter_pcm
 from audio_news.audio.ffmpeg import ffmpeg_exe
 from audio_news.audio.trim import layout_clips
-from audio_news.config import Settings
+from audio_news.config import AudioSettings, EngineSettings, Settings
 from audio_news.models import Chunk, Clip
 from audio_news.pipeline import prepare
 from audio_news.speech.engines.espeak import EspeakEngine
@@ -86,7 +86,7 @@ def long_episode(clips: list[Clip], chunks: Sequence[Chunk], hours: float, out: 
     count = int(len(clips) * hours * 3600 / seconds)
     lazy = _Repeated(clips, chunks, count)
     start = time.perf_counter()
-    rendered = render_episode(lazy, lazy.chunks(), Settings(engine="espeak"), out)
+    rendered = render_episode(lazy, lazy.chunks(), AudioSettings(), out)
     wall = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -101,7 +101,7 @@ def main() -> None:
     parser.add_argument("--hours", type=float, help="instead: render this long an episode")
     args = parser.parse_args()
 
-    settings = Settings(engine="espeak")
+    settings = Settings(engine=EngineSettings(name="espeak"))
     engine = EspeakEngine()
     script = prepare(args.article, settings, engine.max_chars).script
     clips = [engine.synthesize(c.text) for c in script.chunks]
@@ -122,7 +122,7 @@ def main() -> None:
             marks: list[tuple[str, float]] = []
             start = time.perf_counter()
             rendered = render_episode(
-                clips, script.chunks, settings, out, on_progress=_marker(marks)
+                clips, script.chunks, settings.audio, out, on_progress=_marker(marks)
             )
             end = time.perf_counter()
             ours.append(end - start)

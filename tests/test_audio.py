@@ -16,7 +16,7 @@ from audio_news.audio import Rendered, measure_loudness, render_episode
 from audio_news.audio.decode import ConvertedClips, iter_pcm
 from audio_news.audio.loudness import MAX_LIMITING_DB, net_gain, solve_depth
 from audio_news.audio.mp3frames import info_tag, lame_info_frame, parse_header
-from audio_news.config import Pauses, Settings
+from audio_news.config import AudioSettings, Pauses
 from audio_news.errors import AudioError
 from audio_news.models import Boundary, Chunk, Clip
 from audio_news.speech.engines.espeak import EspeakEngine
@@ -87,7 +87,7 @@ def _assert_on_target(rendered: Rendered, mp3: Path) -> None:
 
 
 def _render(tmp_path: Path, clips: list[Clip], chunks: list[Chunk], **kw: object) -> Rendered:
-    return render_episode(clips, chunks, Settings(**kw), tmp_path / "ep.mp3")  # type: ignore[arg-type]
+    return render_episode(clips, chunks, AudioSettings(**kw), tmp_path / "ep.mp3")  # type: ignore[arg-type]
 
 
 def test_mp3_format_loudness_and_duration(espeak: EspeakEngine, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from audio_news.config import Settings
+from audio_news.config import EngineSettings
 from audio_news.errors import ConfigError, EngineError, EngineUnavailable
 from audio_news.models import Clip
 from audio_news.speech.engines import (
@@ -113,11 +113,11 @@ def test_registry_names() -> None:
 @pytest.mark.parametrize("name", ["nope", "auto", "", "ESPEAK"])
 def test_unknown_engine_is_a_config_error(name: str) -> None:
     with pytest.raises(ConfigError, match="unknown engine"):
-        create_engine(name, Settings())
+        create_engine(name, EngineSettings())
 
 
 def test_settings_naming_an_unknown_engine_fail_everywhere() -> None:
-    settings = Settings(engine="festival")
+    settings = EngineSettings(name="festival")
     with pytest.raises(ConfigError):
         resolve_engine(settings, print)
     with pytest.raises(ConfigError):
@@ -126,14 +126,14 @@ def test_settings_naming_an_unknown_engine_fail_everywhere() -> None:
 
 def test_named_espeak_resolves_without_probing_or_notes() -> None:
     notes: list[str] = []
-    engine = resolve_engine(Settings(engine="espeak"), notes.append)
+    engine = resolve_engine(EngineSettings(name="espeak"), notes.append)
     assert engine.name == "espeak"
     assert notes == []
 
 
 def test_created_engines_follow_the_protocol() -> None:
     for name in ENGINE_NAMES:
-        engine = create_engine(name, Settings())
+        engine = create_engine(name, EngineSettings())
         assert engine.name == name
         assert engine.max_chars > 0 and engine.default_jobs > 0
         assert engine.voice_id
@@ -151,10 +151,10 @@ def test_missing_espeak_library_is_unavailable_and_never_falls_back(
         espeakng_loader, "get_library_path", lambda: str(tmp_path / "libespeak-ng.so")
     )
     with pytest.raises(EngineUnavailable, match="cannot load libespeak-ng"):
-        resolve_engine(Settings(engine="espeak"), print)
-    infos = {info.name: info for info in engine_infos(Settings(engine="espeak"))}
+        resolve_engine(EngineSettings(name="espeak"), print)
+    infos = {info.name: info for info in engine_infos(EngineSettings(name="espeak"))}
     assert not infos["espeak"].available
     assert "cannot load" in infos["espeak"].detail
     assert infos["espeak"].is_default
     with pytest.raises(EngineUnavailable):
-        resolve_engine(Settings(engine="auto"), print)
+        resolve_engine(EngineSettings(name="auto"), print)

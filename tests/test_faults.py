@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from audio_news.config import settings_from_dict
+from audio_news.config import AudioSettings, EngineSettings, settings_from_dict
 from audio_news.errors import EngineError, OutputError
 from audio_news.fsutil import ensure_writable_dir, remove_stale_temps
 from audio_news.models import Clip
@@ -199,7 +199,7 @@ def test_failed_mp3_rename_leaves_no_json_claiming_it(
     )
     first = Producer(settings).produce(str(ARTICLE))
     assert first is not None
-    faster = dataclasses.replace(settings, speed=1.5)
+    faster = dataclasses.replace(settings, audio=dataclasses.replace(settings.audio, speed=1.5))
     real_replace = os.replace
 
     def replace_failing_for_mp3(src: str | Path, dst: str | Path) -> None:
@@ -225,13 +225,14 @@ class FailsPartway:
     """Real espeak for the first chunks, then a fatal error: assembly is reading by then."""
 
     def __init__(self, good_chunks: int) -> None:
-        self.inner = create_engine("espeak", settings_from_dict({}))
+        self.inner = create_engine("espeak", EngineSettings())
         self.name, self.max_chars, self.default_jobs = "espeak", self.inner.max_chars, 1
+        self.applies_speed = False
         self.voice_id = self.inner.voice_id
         self.good_chunks = good_chunks
         self.calls = 0
 
-    def synthesize(self, text: str) -> Clip:
+    def synthesize(self, text: str, speed: float = 1.0) -> Clip:
         self.calls += 1
         if self.calls > self.good_chunks:
             raise EngineError("espeak: synthesis failed with status 1")
@@ -344,3 +345,38 @@ def test_gtts_out_of_reach_fails_fast_with_one_line(tmp_path: Path) -> None:
             assert seconds < 60, f"{name}: {seconds:.1f} s"
             assert not (tmp_path / name).exists()
         assert refusing.requests == []
+
+
+class SpeaksAtItsOwnRate:
+    """Real espeak that claims rate control: told the speed, it says the text as given."""
+
+    applies_speed = True
+
+    def __init__(self) -> None:
+        self.inner = create_engine("espeak", EngineSettings())
+        self.name, self.max_chars, self.default_jobs = "espeak", self.inner.max_chars, 1
+        self.voice_id = self.inner.voice_id + " rate-control"
+        self.speeds: set[float] = set()
+
+    def synthesize(self, text: str, speed: float = 1.0) -> Clip:
+        self.speeds.add(speed)
+        return self.inner.synthesize(text)
+
+
+def test_assembly_does_not_stretch_what_an_engine_spoke_at_the_speed(tmp_path: Path) -> None:
+    def made(speed: float, engine: object | None, out: str) -> float:
+        settings = settings_from_dict(
+            {"engine": "espeak", "out_dir": str(tmp_path / out), "use_cache": False}
+        )
+        settings = dataclasses.replace(settings, audio=AudioSettings(speed=speed))
+        episode = Producer(settings, engine=engine).produce(str(ARTICLE))  # type: ignore[arg-type]
+        assert episode is not None
+        return episode.duration
+
+    own_rate = SpeaksAtItsOwnRate()
+    told = made(1.5, own_rate, "told")
+    assert own_rate.speeds == {1.5}
+    normal = made(1.0, None, "normal")
+    stretched = made(1.5, None, "stretched")
+    assert abs(told - normal) < 0.05 * normal
+    assert stretched < 0.8 * normal

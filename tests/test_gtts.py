@@ -18,7 +18,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import pytest
 
-from audio_news.config import Settings
+from audio_news.config import EngineSettings
 from audio_news.errors import EngineError, TransientEngineError
 from audio_news.speech.engines import engine_infos, resolve_engine
 from audio_news.speech.engines.gtts import GttsEngine, extract_audio, parse_retry_after
@@ -177,7 +177,7 @@ def test_untrusted_certificate_is_permanent(
 
 def test_auto_picks_gtts_when_google_answers(standin: GttsStandin) -> None:
     notes: list[str] = []
-    engine = resolve_engine(Settings(engine="auto"), notes.append)
+    engine = resolve_engine(EngineSettings(name="auto"), notes.append)
     assert engine.name == "gtts"
     assert notes == ["engine: gtts (Google answered)"]
     assert standin.requests == [], "the probe speaks no text"
@@ -186,7 +186,7 @@ def test_auto_picks_gtts_when_google_answers(standin: GttsStandin) -> None:
 def test_auto_falls_back_to_espeak_quickly_when_unreachable(unreachable: None) -> None:
     notes: list[str] = []
     started = time.perf_counter()
-    engine = resolve_engine(Settings(engine="auto"), notes.append)
+    engine = resolve_engine(EngineSettings(name="auto"), notes.append)
     assert time.perf_counter() - started < 2.5
     assert engine.name == "espeak"
     [note] = notes
@@ -195,7 +195,7 @@ def test_auto_falls_back_to_espeak_quickly_when_unreachable(unreachable: None) -
 
 def test_named_gtts_never_falls_back(unreachable: None) -> None:
     notes: list[str] = []
-    engine = resolve_engine(Settings(engine="gtts"), notes.append)
+    engine = resolve_engine(EngineSettings(name="gtts"), notes.append)
     assert engine.name == "gtts" and notes == []
     with pytest.raises(TransientEngineError):
         engine.synthesize(SENTENCE)
@@ -204,16 +204,16 @@ def test_named_gtts_never_falls_back(unreachable: None) -> None:
 def test_engine_infos_follow_reachability(
     standin: GttsStandin, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    infos = {i.name: i for i in engine_infos(Settings())}
+    infos = {i.name: i for i in engine_infos(EngineSettings())}
     assert infos["gtts"].available and infos["gtts"].is_default
     assert infos["espeak"].available and not infos["espeak"].is_default
     assert "espeak-ng" in infos["espeak"].detail
-    named = {i.name: i for i in engine_infos(Settings(engine="espeak"))}
+    named = {i.name: i for i in engine_infos(EngineSettings(name="espeak"))}
     assert named["espeak"].is_default and not named["gtts"].is_default
     standin.stop()
     monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{closed_port()}")
     monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{closed_port()}")
-    offline = {i.name: i for i in engine_infos(Settings())}
+    offline = {i.name: i for i in engine_infos(EngineSettings())}
     assert not offline["gtts"].available
     assert "unreachable" in offline["gtts"].detail
     assert offline["espeak"].is_default and not offline["gtts"].is_default
@@ -265,5 +265,5 @@ def test_unreadable_ca_bundle_is_permanent_and_means_unreachable(
         GttsEngine().synthesize(SENTENCE)
     assert not isinstance(caught.value, TransientEngineError)
     notes: list[str] = []
-    assert resolve_engine(Settings(), notes.append).name == "espeak"
+    assert resolve_engine(EngineSettings(), notes.append).name == "espeak"
     assert "CA certificate" in notes[0]

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from audio_news.config import InputLimits
 from audio_news.errors import InputError
 from audio_news.inputs import expand_sources, read_article
 from audio_news.inputs.detect import Kind, sniff
@@ -361,8 +362,8 @@ def test_too_large_names_the_limit_and_the_setting(tmp_path: Path) -> None:
     path = tmp_path / "long.txt"
     path.write_text("Tựa\n" + "chữ " * 40)
     with pytest.raises(InputError, match=r"limit of 100 characters.*max_input_chars"):
-        read_article(str(path), max_chars=100)
-    assert read_article(str(path), max_chars=200).title == "Tựa"
+        read_article(str(path), InputLimits(max_input_chars=100))
+    assert read_article(str(path), InputLimits(max_input_chars=200)).title == "Tựa"
 
 
 def test_huge_input_is_refused_without_reading_it_all() -> None:
@@ -380,7 +381,9 @@ def test_huge_input_is_refused_without_reading_it_all() -> None:
     stream = Endless()
     with pytest.raises(InputError, match="too large"):
         read_article(
-            "-", stdin=io.BufferedReader(stream), max_chars=1000, max_download_bytes=10_000
+            "-",
+            InputLimits(max_input_chars=1000, max_download_bytes=10_000),
+            stdin=io.BufferedReader(stream),
         )
     assert stream.read_bytes < 100_000
 
@@ -388,9 +391,9 @@ def test_huge_input_is_refused_without_reading_it_all() -> None:
 def test_html_size_limit_counts_article_text_not_markup() -> None:
     path = DATA / "dantri_2022-12-23_emagazine-the-tran-ukraine.html"
     assert path.stat().st_size > 150_000
-    assert read_article(str(path), max_chars=20_000).paragraphs
+    assert read_article(str(path), InputLimits(max_input_chars=20_000)).paragraphs
     with pytest.raises(InputError, match="too large"):
-        read_article(str(path), max_chars=5_000)
+        read_article(str(path), InputLimits(max_input_chars=5_000))
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from audio_news.audio import Rendered
 from audio_news.audio.render_cache import load_render, render_key, store_render
-from audio_news.config import Settings, settings_from_dict
+from audio_news.config import AudioSettings, EngineSettings, Settings, settings_from_dict
 from audio_news.models import Boundary, Chunk
 from audio_news.pipeline import Producer
 from audio_news.speech.cache import SegmentCache
@@ -25,34 +25,42 @@ def test_round_trip_gives_back_bytes_and_timings(tmp_path: Path) -> None:
     cache = SegmentCache(tmp_path / "cache")
     mp3 = tmp_path / "a.mp3"
     mp3.write_bytes(b"\xff\xfb" + bytes(range(256)) * 40)
-    key = render_key("espeak", "v1", CHUNKS, Settings())
+    key = render_key("espeak", "v1", CHUNKS, AudioSettings())
     store_render(cache, key, mp3, RENDERED)
 
     assert load_render(cache, key) == (mp3.read_bytes(), RENDERED)
 
 
 def test_anything_that_shapes_the_sound_changes_the_key() -> None:
-    base = render_key("espeak", "v1", CHUNKS, Settings())
+    base = render_key("espeak", "v1", CHUNKS, AudioSettings())
     other_text = (*CHUNKS[:2], dataclasses.replace(CHUNKS[2], text="và câu khác."))
     other_pause = (*CHUNKS[:2], dataclasses.replace(CHUNKS[2], boundary=Boundary.PARAGRAPH))
     variants = {
-        render_key("gtts", "v1", CHUNKS, Settings()),
-        render_key("espeak", "v2", CHUNKS, Settings()),
-        render_key("espeak", "v1", other_text, Settings()),
-        render_key("espeak", "v1", other_pause, Settings()),
-        render_key("espeak", "v1", CHUNKS, Settings(speed=1.2)),
-        render_key("espeak", "v1", CHUNKS, Settings(bitrate_kbps=96)),
-        render_key("espeak", "v1", CHUNKS, Settings(loudness_lufs=-19.0)),
+        render_key("gtts", "v1", CHUNKS, AudioSettings()),
+        render_key("espeak", "v2", CHUNKS, AudioSettings()),
+        render_key("espeak", "v1", other_text, AudioSettings()),
+        render_key("espeak", "v1", other_pause, AudioSettings()),
+        render_key("espeak", "v1", CHUNKS, AudioSettings(speed=1.2)),
+        render_key("espeak", "v1", CHUNKS, AudioSettings(bitrate_kbps=96)),
+        render_key("espeak", "v1", CHUNKS, AudioSettings(loudness_lufs=-19.0)),
     }
     assert base not in variants and len(variants) == 7
-    assert render_key("espeak", "v1", CHUNKS, Settings(out_dir="elsewhere", jobs=3)) == base
+    assert (
+        render_key(
+            "espeak",
+            "v1",
+            CHUNKS,
+            Settings(out_dir="elsewhere", engine=EngineSettings(jobs=3)).audio,
+        )
+        == base
+    )
 
 
 def test_damaged_entry_is_a_miss(tmp_path: Path) -> None:
     cache = SegmentCache(tmp_path / "cache")
     mp3 = tmp_path / "a.mp3"
     mp3.write_bytes(b"\xff\xfb" * 500)
-    key = render_key("espeak", "v1", CHUNKS, Settings())
+    key = render_key("espeak", "v1", CHUNKS, AudioSettings())
     store_render(cache, key, mp3, RENDERED)
     entry = cache.path_for(key)
     entry.write_bytes(entry.read_bytes()[:-10])

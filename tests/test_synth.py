@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from audio_news.config import Settings
+from audio_news.config import EngineSettings
 from audio_news.errors import ConfigError, EngineError, TransientEngineError
 from audio_news.models import Clip
 from audio_news.speech.cache import SegmentCache
@@ -48,6 +48,7 @@ class FakeEngine:
 
     name = "fake"
     max_chars = 100
+    applies_speed = False
 
     def __init__(
         self,
@@ -62,6 +63,7 @@ class FakeEngine:
         self.fail = fail
         self.voice = voice
         self.calls: list[str] = []
+        self.speeds: set[float] = set()
         self.answered: list[str] = []
         self.call_times: list[tuple[str, float]] = []
         self.in_flight = 0
@@ -74,8 +76,9 @@ class FakeEngine:
     def voice_id(self) -> str:
         return self.voice
 
-    def synthesize(self, text: str) -> Clip:
+    def synthesize(self, text: str, speed: float = 1.0) -> Clip:
         with self._lock:
+            self.speeds.add(speed)
             self.calls.append(text)
             self.call_times.append((text, time.monotonic()))
             number = len(self.calls)
@@ -491,6 +494,34 @@ def test_speed_does_not_force_resynthesis(tmp_path: Path) -> None:
     assert engine.calls == []
 
 
+class RateControlEngine(FakeEngine):
+    """An engine with its own rate control, as the cloud voices have."""
+
+    applies_speed = True
+
+
+def test_an_engine_without_rate_control_is_always_asked_for_speed_one() -> None:
+    engine = FakeEngine()
+    synthesize_chunks(engine, texts_of(3), speed=1.5, jobs=None, cache=None)
+    assert engine.speeds == {1.0}
+
+
+def test_an_engine_with_rate_control_speaks_at_the_speed_and_caches_per_speed(
+    tmp_path: Path,
+) -> None:
+    cache = SegmentCache(tmp_path)
+    engine = RateControlEngine()
+    synthesize_chunks(engine, texts_of(3), speed=1.5, jobs=None, cache=cache)
+    assert engine.speeds == {1.5}
+    again = RateControlEngine()
+    synthesize_chunks(again, texts_of(3), speed=1.5, jobs=None, cache=cache)
+    assert again.calls == []
+    slower = RateControlEngine()
+    synthesize_chunks(slower, texts_of(3), speed=0.8, jobs=None, cache=cache)
+    assert sorted(slower.calls) == sorted(texts_of(3))
+    assert slower.speeds == {0.8}
+
+
 def test_editing_one_sentence_resynthesizes_only_it(tmp_path: Path) -> None:
     cache = SegmentCache(tmp_path)
     texts = texts_of(10)
@@ -548,7 +579,7 @@ SENTENCES = [
 
 
 def test_espeak_through_the_pool_and_cache(tmp_path: Path) -> None:
-    espeak = create_engine("espeak", Settings())
+    espeak = create_engine("espeak", EngineSettings())
     cache = SegmentCache(tmp_path)
     cold, cold_stats = synthesize_chunks(espeak, SENTENCES, speed=1.0, jobs=None, cache=cache)
     assert (cold_stats.requested, cold_stats.cached) == (4, 0)
@@ -575,7 +606,7 @@ def test_gtts_standin_answering_429_to_every_fourth_request(
                 monkeypatch, rate_limit_every=4, retry_after=0.05, latency=0.01
             )
         )
-        gtts = create_engine("gtts", Settings())
+        gtts = create_engine("gtts", EngineSettings())
         clips, stats = synthesize_chunks(
             gtts,
             texts,
@@ -597,7 +628,7 @@ def test_gtts_unreachable_fails_fast_with_one_line(monkeypatch: pytest.MonkeyPat
     dead = f"http://127.0.0.1:{closed_port()}"
     for name in ("HTTPS_PROXY", "https_proxy"):
         monkeypatch.setenv(name, dead)
-    gtts = create_engine("gtts", Settings())
+    gtts = create_engine("gtts", EngineSettings())
     started = time.monotonic()
     with pytest.raises(EngineError) as info:
         synthesize_chunks(

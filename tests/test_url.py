@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from audio_news.config import InputLimits
 from audio_news.errors import FetchError, InputError
 from audio_news.inputs import read_article
 from audio_news.inputs.url import MAX_REDIRECTS, fetch
@@ -86,14 +87,14 @@ def test_http_failures_are_one_clear_error(base: str, path: str, message: str) -
 @pytest.mark.parametrize("path", ["/big", "/big-chunked"])
 def test_download_size_is_capped(base: str, path: str) -> None:
     with pytest.raises(FetchError, match="over the download limit of 100,000 bytes"):
-        read_article(base + path, max_download_bytes=100_000)
-    assert read_article(base + path, max_download_bytes=200_000).paragraphs
+        read_article(base + path, InputLimits(max_download_bytes=100_000))
+    assert read_article(base + path, InputLimits(max_download_bytes=200_000)).paragraphs
 
 
 def test_slow_server_times_out(base: str) -> None:
     start = time.monotonic()
     with pytest.raises(FetchError, match="timed out"):
-        read_article(f"{base}/slow", timeout=0.3)
+        read_article(f"{base}/slow", InputLimits(fetch_timeout=0.3))
     assert time.monotonic() - start < 2.5
 
 
@@ -109,7 +110,7 @@ def test_connection_refused() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     with pytest.raises(FetchError, match="cannot connect"):
-        read_article(f"http://127.0.0.1:{port}/page.html", timeout=2)
+        read_article(f"http://127.0.0.1:{port}/page.html", InputLimits(fetch_timeout=2))
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,10 @@
-"""Typed, frozen settings with named defaults, and the TOML config file that feeds them."""
+"""Typed, frozen settings in parts, with named defaults, and the TOML config file that feeds them.
+
+Each part is checked once, when it is built: ``AudioSettings`` (how the episode sounds),
+``EngineSettings`` (which voice speaks, and how many requests at once), ``InputLimits`` (what
+an article may cost to read), ``TextSettings`` (lexicon, cleaning rules) and ``TagSettings``.
+``Settings`` holds the parts and the few choices about where and how a run writes.
+"""
 
 from __future__ import annotations
 
@@ -18,19 +24,24 @@ APP_NAME = "audio-news"
 DEFAULT_OUT_DIR = "output"
 DEFAULT_ENGINE = "auto"
 DEFAULT_LANG = "vi"
+DEFAULT_SPEED = 1.0
+MIN_SPEED, MAX_SPEED = 0.5, 2.0
 DEFAULT_BITRATE_KBPS = 64
-DEFAULT_SAMPLE_RATE = 44_100
+MP3_BITRATES_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+"""What MPEG-1 Layer III allows at 44.1 kHz."""
 DEFAULT_LOUDNESS_LUFS = -16.0
 DEFAULT_TRUE_PEAK_DBTP = -1.0
-DEFAULT_GTTS_JOBS = 8
+MIN_JOBS, MAX_JOBS = 1, 64
 DEFAULT_MAX_INPUT_CHARS = 200_000
 DEFAULT_MAX_DOWNLOAD_BYTES = 5_000_000
 DEFAULT_FETCH_TIMEOUT_S = 20.0
-MIN_SPEED, MAX_SPEED = 0.5, 2.0
 DEFAULT_SERVE_HOST = "127.0.0.1"
 DEFAULT_SERVE_PORT = 8000
-MP3_BITRATES_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
-"""What MPEG-1 Layer III allows at 44.1 kHz."""
+
+
+def _check_range(name: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low:g} and {high:g}, not {value:g}")
 
 
 @dataclass(frozen=True)
@@ -46,17 +57,79 @@ class Pauses:
     title: float = 1.2
     """After the title."""
 
+    def __post_init__(self) -> None:
+        for name, value in dataclasses.asdict(self).items():
+            _check_range(f"the {name} pause", value, 0.0, 10.0)
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """How the finished episode sounds; everything here shapes the rendered audio."""
+
+    speed: float = DEFAULT_SPEED
+    """Speaking speed, pitch kept."""
+    bitrate_kbps: int = DEFAULT_BITRATE_KBPS
+    """Constant MP3 bitrate."""
+    loudness_lufs: float = DEFAULT_LOUDNESS_LUFS
+    """Integrated loudness target."""
+    true_peak_dbtp: float = DEFAULT_TRUE_PEAK_DBTP
+    """Ceiling for true peak."""
+    pauses: Pauses = field(default_factory=Pauses)
+
+    def __post_init__(self) -> None:
+        _check_range("speed", self.speed, MIN_SPEED, MAX_SPEED)
+        if self.bitrate_kbps not in MP3_BITRATES_KBPS:
+            allowed = ", ".join(map(str, MP3_BITRATES_KBPS))
+            raise ConfigError(f"bitrate must be one of {allowed} kbps, not {self.bitrate_kbps}")
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Which engine speaks, in which language, and how many requests it may have in flight."""
+
+    name: str = DEFAULT_ENGINE
+    """``auto`` or a registered engine's name."""
+    lang: str = DEFAULT_LANG
+    """Language code passed to the engine."""
+    jobs: int | None = None
+    """Requests in flight; None picks the engine's own default."""
+
+    def __post_init__(self) -> None:
+        if self.jobs is not None:
+            _check_range("jobs", self.jobs, MIN_JOBS, MAX_JOBS)
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """What reading one article may cost; these refuse input, they never change an episode."""
+
+    max_input_chars: int = DEFAULT_MAX_INPUT_CHARS
+    """Refuse articles longer than this."""
+    max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
+    """Refuse URLs whose body is larger than this."""
+    fetch_timeout: float = DEFAULT_FETCH_TIMEOUT_S
+    """Seconds a URL download may take in all."""
+
+    def __post_init__(self) -> None:
+        if self.max_input_chars < 1 or self.max_download_bytes < 1:
+            raise ConfigError("input size limits must be positive")
+        if self.fetch_timeout <= 0:
+            raise ConfigError("the fetch timeout must be positive")
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    """How the article's text becomes the script."""
+
+    lexicon: str | None = None
+    """Path of a user pronunciation lexicon (TOML or CSV)."""
+    disabled_rules: frozenset[str] = frozenset()
+    """Names of cleaning rules turned off."""
+
 
 @dataclass(frozen=True)
 class TagSettings:
     """What goes into the MP3's ID3 tags beyond the title."""
-
-    def __post_init__(self) -> None:
-        if self.date is not None:
-            try:
-                dt.date.fromisoformat(self.date)
-            except ValueError as e:
-                raise ConfigError(f"date must be YYYY-MM-DD, not {self.date!r}") from e
 
     artist: str | None = None
     """TPE1: publication or author."""
@@ -67,64 +140,71 @@ class TagSettings:
     cover: str | None = None
     """Path to a JPEG or PNG picture for APIC."""
 
+    def __post_init__(self) -> None:
+        if self.date is not None:
+            try:
+                dt.date.fromisoformat(self.date)
+            except ValueError as e:
+                raise ConfigError(f"date must be YYYY-MM-DD, not {self.date!r}") from e
+
 
 @dataclass(frozen=True)
 class Settings:
     """Everything one ``produce`` run needs to know; built once, at the edge."""
 
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    engine: EngineSettings = field(default_factory=EngineSettings)
+    limits: InputLimits = field(default_factory=InputLimits)
+    text: TextSettings = field(default_factory=TextSettings)
+    tags: TagSettings = field(default_factory=TagSettings)
     out_dir: str = DEFAULT_OUT_DIR
     """Folder the episode files land in."""
-    engine: str = DEFAULT_ENGINE
-    """``auto``, ``gtts`` or ``espeak``."""
-    lang: str = DEFAULT_LANG
-    """Language code passed to the engine."""
-    speed: float = 1.0
-    """Playback speed, 0.5-2.0, pitch kept."""
-    bitrate_kbps: int = DEFAULT_BITRATE_KBPS
-    """Constant MP3 bitrate."""
-    loudness_lufs: float = DEFAULT_LOUDNESS_LUFS
-    """Integrated loudness target."""
-    true_peak_dbtp: float = DEFAULT_TRUE_PEAK_DBTP
-    """Ceiling for true peak."""
-    pauses: Pauses = field(default_factory=Pauses)
-    tags: TagSettings = field(default_factory=TagSettings)
-    jobs: int | None = None
-    """Requests in flight; None picks the engine's default."""
     cache_dir: str | None = None
     """Segment cache folder; None means the user cache dir."""
     use_cache: bool = True
-    lexicon: str | None = None
-    """Path of a user pronunciation lexicon (TOML or CSV)."""
-    disabled_rules: frozenset[str] = frozenset()
-    """Names of cleaning rules turned off."""
-    max_input_chars: int = DEFAULT_MAX_INPUT_CHARS
-    """Refuse articles longer than this."""
-    max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
-    """Refuse URLs whose body is larger than this."""
-    fetch_timeout: float = DEFAULT_FETCH_TIMEOUT_S
-    """Seconds a URL download may take in all."""
     quiet: bool = False
     """No progress bars or notes on stderr."""
     player: bool = True
     """Write the web player page beside each episode."""
 
-    def __post_init__(self) -> None:
-        if not MIN_SPEED <= self.speed <= MAX_SPEED:
-            raise ConfigError(
-                f"speed must be between {MIN_SPEED} and {MAX_SPEED}, not {self.speed}"
-            )
-        if self.bitrate_kbps not in MP3_BITRATES_KBPS:
-            allowed = ", ".join(map(str, MP3_BITRATES_KBPS))
-            raise ConfigError(f"bitrate must be one of {allowed} kbps, not {self.bitrate_kbps}")
-        if self.jobs is not None and not 1 <= self.jobs <= 64:
-            raise ConfigError(f"jobs must be between 1 and 64, not {self.jobs}")
-        if self.max_input_chars < 1 or self.max_download_bytes < 1:
-            raise ConfigError("input size limits must be positive")
-        if self.fetch_timeout <= 0:
-            raise ConfigError("the fetch timeout must be positive")
-
     def resolved_cache_dir(self) -> Path:
         return Path(self.cache_dir) if self.cache_dir else Path(user_cache_dir(APP_NAME))
+
+    def content(self) -> dict[str, Any]:
+        """The parts that decide what an episode contains, as plain data.
+
+        The render cache key takes the ``audio`` part of this, the up-to-date fingerprint all of
+        it: where files go, how fast they are made and what may be read are not here.
+        """
+        return {
+            "audio": dataclasses.asdict(self.audio),
+            "text": {
+                "lexicon": self.text.lexicon,
+                "disabled_rules": sorted(self.text.disabled_rules),
+            },
+            "tags": dataclasses.asdict(self.tags),
+            "player": self.player,
+        }
+
+
+PARTS: dict[str, type[Any]] = {
+    "audio": AudioSettings,
+    "engine": EngineSettings,
+    "limits": InputLimits,
+    "text": TextSettings,
+    "tags": TagSettings,
+}
+"""The settings parts by attribute name; each is also a table of the config file."""
+
+_FLAT_NAMES: dict[str, tuple[str, str]] = {
+    f.name: (part, f.name)
+    for part, cls in PARTS.items()
+    for f in dataclasses.fields(cls)
+    if f.name != "pauses" and not (part == "engine" and f.name == "name")
+}
+"""Flat keys (top level, ``[produce]``, keyword options) and the part field each sets."""
+_FLAT_NAMES["engine"] = ("engine", "name")
+_OWN_NAMES = {f.name for f in dataclasses.fields(Settings)} - set(PARTS)
 
 
 def default_config_path() -> Path:
@@ -150,26 +230,40 @@ def load_config_file(path: Path | None) -> dict[str, Any]:
         raise ConfigError(f"cannot read config {path}: {e}") from e
 
 
+def _split_flat(flat: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Flat keys sorted into the parts' tables and ``Settings``' own fields."""
+    unknown = set(flat) - set(_FLAT_NAMES) - _OWN_NAMES
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    tables: dict[str, dict[str, Any]] = {part: {} for part in PARTS}
+    for key, value in flat.items():
+        if key in _FLAT_NAMES:
+            part, name = _FLAT_NAMES[key]
+            tables[part][name] = value
+    return tables, {k: v for k, v in flat.items() if k in _OWN_NAMES}
+
+
 def settings_from_dict(values: dict[str, Any], base: Settings | None = None) -> Settings:
     """Overlay a flat or sectioned dict (as in the TOML file) onto ``base``.
 
-    Keys: the ``Settings`` field names at top level or in ``[produce]``; ``artist``,
-    ``album``, ``date``, ``cover`` in ``[tags]`` or top level; pause lengths in ``[pauses]``.
+    Flat keys (top level or in ``[produce]``) are the parts' field names (``engine`` names the
+    engine) and ``Settings``' own fields; a part's table (``[audio]``, ``[tags]``, ...) sets
+    that part; pause lengths go in ``[pauses]``. Other tables (``[feed]``) belong to others.
     """
     base = base or Settings()
-    flat: dict[str, Any] = {k: v for k, v in values.items() if not isinstance(v, dict)}
+    flat = {k: v for k, v in values.items() if not isinstance(v, dict)}
     flat.update(values.get("produce", {}))
-    tag_values = {k: flat.pop(k) for k in ("artist", "album", "date", "cover") if k in flat}
-    tag_values.update(values.get("tags", {}))
-    names = {f.name for f in dataclasses.fields(Settings)} - {"pauses", "tags"}
-    unknown = set(flat) - names
-    if unknown:
-        raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-    if "disabled_rules" in flat:
-        flat["disabled_rules"] = frozenset(flat["disabled_rules"])
+    tables, own = _split_flat(flat)
+    for part in PARTS:
+        table = values.get(part)  # ``engine`` is also a flat key, naming the engine
+        if isinstance(table, dict):
+            tables[part].update(table)
+    if "disabled_rules" in tables["text"]:
+        tables["text"]["disabled_rules"] = frozenset(tables["text"]["disabled_rules"])
     try:
-        tags = dataclasses.replace(base.tags, **tag_values)
-        pauses = dataclasses.replace(base.pauses, **values.get("pauses", {}))
-        return dataclasses.replace(base, tags=tags, pauses=pauses, **flat)
+        pauses = dataclasses.replace(base.audio.pauses, **values.get("pauses", {}))
+        parts = {part: dataclasses.replace(getattr(base, part), **tables[part]) for part in PARTS}
+        parts["audio"] = dataclasses.replace(parts["audio"], pauses=pauses)
+        return dataclasses.replace(base, **parts, **own)
     except TypeError as e:
         raise ConfigError(f"invalid setting: {e}") from e

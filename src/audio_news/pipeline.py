@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from .audio import Rendered, render_episode
 from .audio.render_cache import load_render, render_key, store_render
-from .config import Settings
+from .config import AudioSettings, Settings
 from .errors import InputError, OutputError
 from .fsutil import atomic_path, ensure_writable_dir, make_dir, remove_stale_temps
 from .inputs import read_article
@@ -24,7 +24,7 @@ from .output.sidecars import episode_document, write_sidecars
 from .output.tags import TagData, write_tags
 from .progress import Reporter, SilentReporter
 from .speech.cache import SegmentCache
-from .speech.engines import create_engine, resolve_engine
+from .speech.engines import resolve_engine
 from .speech.engines.base import Engine
 from .speech.synthesis import Synthesis
 from .text.clean import clean_article
@@ -46,7 +46,7 @@ class Prepared:
 
 
 def make_normalizer(settings: Settings) -> Normalizer:
-    lexicon = load_lexicon(settings.lexicon) if settings.lexicon else None
+    lexicon = load_lexicon(settings.text.lexicon) if settings.text.lexicon else None
     return Normalizer(lexicon)
 
 
@@ -54,14 +54,8 @@ def read_and_clean(
     source: str, settings: Settings, stdin: BinaryIO | None = None
 ) -> tuple[Article, tuple[Removal, ...]]:
     """Read ``source`` and drop what a listener must never hear."""
-    raw = read_article(
-        source,
-        max_chars=settings.max_input_chars,
-        max_download_bytes=settings.max_download_bytes,
-        timeout=settings.fetch_timeout,
-        stdin=stdin,
-    )
-    result = clean_article(raw, settings.disabled_rules)
+    raw = read_article(source, settings.limits, stdin=stdin)
+    result = clean_article(raw, settings.text.disabled_rules)
     if not result.article.title.strip():
         raise InputError(f"{source}: no title found")
     if not any(p.strip() for p in result.article.paragraphs):
@@ -88,13 +82,9 @@ def output_fingerprint(article: Article, settings: Settings, engine: Engine) -> 
         "source": article.source_sha256,
         "engine": engine.name,
         "voice": engine.voice_id,
-        "settings": dataclasses.asdict(
-            dataclasses.replace(
-                settings, out_dir="", jobs=None, cache_dir=None, use_cache=True, quiet=False
-            )
-        ),
+        "settings": settings.content(),
     }
-    blob = json.dumps(relevant, sort_keys=True, default=sorted)
+    blob = json.dumps(relevant, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -160,9 +150,7 @@ class Producer:
         self.cache = SegmentCache(settings.resolved_cache_dir()) if settings.use_cache else None
 
     def _pick_engine(self) -> Engine:
-        if self.settings.engine == "auto":
-            return resolve_engine(self.settings, self.reporter.note)
-        return create_engine(self.settings.engine, self.settings)
+        return resolve_engine(self.settings.engine, self.reporter.note)
 
     def plan(self, source: str, stdin: BinaryIO | None = None) -> Plan:
         """Read and script ``source`` and decide where its episode goes."""
@@ -187,7 +175,7 @@ class Producer:
         ensure_writable_dir(plan.out_dir)  # fail before synthesis, not after it
         remove_stale_temps(plan.out_dir)
         script = plan.prepared.script
-        key = render_key(self.engine.name, self.engine.voice_id, script.chunks, self.settings)
+        key = render_key(self.engine.name, self.engine.voice_id, script.chunks, self.settings.audio)
         self.reporter.start_article(plan.stem, len(script.chunks))
         synthesis: Synthesis | None = None
         try:
@@ -202,7 +190,11 @@ class Producer:
                 else:
                     synthesis = self._start_synthesis(script)
                     rendered = render_episode(
-                        synthesis.clips, script.chunks, self.settings, tmp_mp3, self.reporter.stage
+                        synthesis.clips,
+                        script.chunks,
+                        self._audio_settings(),
+                        tmp_mp3,
+                        self.reporter.stage,
                     )
                     synthesis.result()
                     self._keep_render(key, tmp_mp3, rendered)
@@ -219,11 +211,16 @@ class Producer:
         return Synthesis(
             self.engine,
             [chunk.text for chunk in script.chunks],
-            speed=self.settings.speed,
-            jobs=self.settings.jobs,
+            speed=self.settings.audio.speed,
+            jobs=self.settings.engine.jobs,
             cache=self.cache,
             on_done=self.reporter.advance,
         )
+
+    def _audio_settings(self) -> AudioSettings:
+        """What assembly applies: no stretching when the engine spoke at the run's speed."""
+        audio = self.settings.audio
+        return dataclasses.replace(audio, speed=1.0) if self.engine.applies_speed else audio
 
     def _keep_render(self, key: str, mp3: Path, rendered: Rendered) -> None:
         if self.cache is None:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Settings
+from ..config import AudioSettings
 from ..errors import AudioError
 from ..fsutil import make_dir
 from ..models import Boundary, Chunk, Clip
@@ -65,7 +65,7 @@ class Rendered:
     reaching it would take more than ``MAX_LIMITING_DB`` of limiting)."""
 
 
-def pause_seconds(boundary: Boundary, settings: Settings) -> float:
+def pause_seconds(boundary: Boundary, settings: AudioSettings) -> float:
     pauses = settings.pauses
     return {
         Boundary.CLAUSE: pauses.clause,
@@ -79,7 +79,7 @@ def pause_seconds(boundary: Boundary, settings: Settings) -> float:
 def render_episode(
     clips: Sequence[Clip],
     chunks: Sequence[Chunk],
-    settings: Settings,
+    settings: AudioSettings,
     target: Path,
     on_progress: Callable[[str], None] | None = None,
 ) -> Rendered:
@@ -177,7 +177,7 @@ def _spread(count: int, stride: float) -> list[int]:
 
 
 def _choose_gain(
-    clips: Sequence[Clip], layout: Layout, unity: float, settings: Settings, rate: int
+    clips: Sequence[Clip], layout: Layout, unity: float, settings: AudioSettings, rate: int
 ) -> tuple[float, float, float]:
     """(gain dB, limiter ceiling dBFS, resulting LUFS): the loudness target under the peak cap."""
     target = settings.loudness_lufs - LAME_INPUT_SCALE_DB
@@ -197,7 +197,12 @@ def _choose_gain(
 
 
 def _encode(
-    clips: Sequence[Clip], layout: Layout, rate: int, chain: str, settings: Settings, target: Path
+    clips: Sequence[Clip],
+    layout: Layout,
+    rate: int,
+    chain: str,
+    settings: AudioSettings,
+    target: Path,
 ) -> tuple[list[Part], list[int]]:
     """Encode the program in one or two parts at once; the parts and their start samples."""
     cuts = [0, layout.total]

@@ -7,13 +7,14 @@ and the pause after it, and the audio settings. It is stored as one checksummed 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import struct
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..config import Settings
+from ..config import AudioSettings
 from ..models import Chunk, Clip
 from ..speech.cache import SegmentCache
 from ..version import __version__
@@ -27,18 +28,16 @@ MAX_CACHED_MP3_BYTES = 24_000_000
 _LENGTH = struct.Struct("<I")
 
 
-def render_key(engine: str, voice_id: str, chunks: Sequence[Chunk], settings: Settings) -> str:
+def render_key(engine: str, voice_id: str, chunks: Sequence[Chunk], audio: AudioSettings) -> str:
     fields = [
         RENDER_FORMAT,
         __version__,
         engine,
         voice_id,
         [(chunk.text, chunk.boundary.value) for chunk in chunks],
-        [settings.speed, settings.bitrate_kbps, settings.loudness_lufs, settings.true_peak_dbtp],
-        [settings.pauses.clause, settings.pauses.sentence, settings.pauses.paragraph],
-        settings.pauses.title,
+        dataclasses.asdict(audio),
     ]
-    blob = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    blob = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 

@@ -16,6 +16,9 @@ from ..config import (
     DEFAULT_MAX_DOWNLOAD_BYTES,
     DEFAULT_MAX_INPUT_CHARS,
     DEFAULT_OUT_DIR,
+    DEFAULT_SPEED,
+    MAX_SPEED,
+    MIN_SPEED,
     Settings,
     load_config_file,
     settings_from_dict,
@@ -61,20 +64,20 @@ def text_options(f: Callable[..., Any]) -> Callable[..., Any]:
             click.option(
                 "--max-chars",
                 "max_input_chars",
-                type=click.IntRange(min=1),
+                type=int,
                 help=f"Refuse longer articles [default: {DEFAULT_MAX_INPUT_CHARS}].",
             ),
             click.option(
                 "--max-download",
                 "max_download_bytes",
-                type=click.IntRange(min=1),
+                type=int,
                 metavar="BYTES",
                 help=f"Refuse larger downloads [default: {DEFAULT_MAX_DOWNLOAD_BYTES}].",
             ),
             click.option(
                 "--timeout",
                 "fetch_timeout",
-                type=click.FloatRange(min=0.1),
+                type=float,
                 metavar="SECONDS",
                 help=f"Time limit for downloading a URL [default: {DEFAULT_FETCH_TIMEOUT_S:g}].",
             ),
@@ -114,7 +117,9 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 )
 @engine_option
 @click.option(
-    "--speed", type=click.FloatRange(0.5, 2.0), help="Speaking speed, pitch kept [default: 1.0]."
+    "--speed",
+    type=float,
+    help=f"Speaking speed {MIN_SPEED:g}-{MAX_SPEED:g}, pitch kept [default: {DEFAULT_SPEED:g}].",
 )
 @click.option(
     "--bitrate",
@@ -132,8 +137,8 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 @click.option(
     "-j",
     "--jobs",
-    type=click.IntRange(1, 64),
-    help="Synthesis requests in flight [default: 8 for gtts, 1 for espeak].",
+    type=int,
+    help="Synthesis requests in flight [default: the engine's, see `audio-news engines`].",
 )
 @click.option(
     "--cache-dir",
@@ -182,14 +187,11 @@ def produce(
 def script(ctx: click.Context, /, **options: Any) -> None:
     """Print exactly what will be spoken: the title, then one line per chunk."""
     from ..pipeline import prepare
-    from ..speech.engines import create_engine, resolve_engine
+    from ..speech.engines import resolve_engine
 
     article = options.pop("article")
     settings = _settings(ctx, **options)
-    if settings.engine == "auto":
-        engine = resolve_engine(settings, lambda message: click.echo(message, err=True))
-    else:
-        engine = create_engine(settings.engine, settings)
+    engine = resolve_engine(settings.engine, lambda message: click.echo(message, err=True))
     prepared = prepare(article, settings, engine.max_chars)
     for chunk in prepared.script.chunks:
         click.echo(chunk.text)
@@ -233,7 +235,7 @@ def engines(ctx: click.Context) -> None:
     from ..speech.engines import engine_infos
 
     settings = _settings(ctx)
-    for info in engine_infos(settings):
+    for info in engine_infos(settings.engine):
         state = "available" if info.available else "unavailable"
         default = " (default)" if info.is_default else ""
         click.echo(f"{info.name:8} {state:12} {info.detail}{default}")

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
-from ..config import DEFAULT_MAX_INPUT_CHARS
+from ..config import InputLimits
 from ..errors import InputError
 from ..models import Article
 from .decode import declared_charset, decode_bytes
@@ -28,10 +28,8 @@ from .detect import (
 from .markdown import parse_markdown
 from .text import parse_text
 
-__all__ = ["DEFAULT_MAX_DOWNLOAD_BYTES", "DEFAULT_TIMEOUT", "expand_sources", "read_article"]
+__all__ = ["expand_sources", "read_article"]
 
-DEFAULT_MAX_DOWNLOAD_BYTES = 5_000_000
-DEFAULT_TIMEOUT = 20.0
 _CHARS_SETTING = "max_input_chars"
 
 
@@ -72,19 +70,19 @@ def _read_file(source: str, limit: int, max_chars: int) -> bytes:
 
 def read_article(
     source: str,
+    limits: InputLimits | None = None,
     *,
-    max_chars: int = DEFAULT_MAX_INPUT_CHARS,
-    max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
-    timeout: float = DEFAULT_TIMEOUT,
     stdin: BinaryIO | None = None,
 ) -> Article:
     """Read one article from a file path, an http(s) URL, or ``-`` (bytes from ``stdin``).
 
     The kind comes from the URL's content type, the file extension, or the content itself.
     Raises ``InputError`` (``FetchError`` for downloads) for anything unreadable, empty,
-    not text, or longer than ``max_chars`` characters of article text.
+    not text, or longer than ``limits.max_input_chars`` characters of article text.
     """
-    raw_limit = max(4 * max_chars, max_download_bytes)
+    limits = limits or InputLimits()
+    max_chars = limits.max_input_chars
+    raw_limit = max(4 * max_chars, limits.max_download_bytes)
     kind: Kind | None = None
     charset: str | None = None
     url: str | None = None
@@ -98,7 +96,7 @@ def read_article(
         check_url(source)
         from .url import fetch  # httpx loads only when a URL is read
 
-        fetched = fetch(source, max_bytes=max_download_bytes, timeout=timeout)
+        fetched = fetch(source, max_bytes=limits.max_download_bytes, timeout=limits.fetch_timeout)
         name, data, charset, url = source, fetched.data, fetched.charset, fetched.url
         kind = kind_from_content_type(fetched.content_type) or kind_from_name(fetched.url)
     else:

@@ -7,9 +7,10 @@ sleep, so nothing queued has to be waited for when a fatal error cancels the run
 and gives up with one clear ``EngineError`` line when tries or time run out. Clips
 can be read as they arrive, so assembly starts on the first while the rest are made.
 
-Speed is applied to the assembled audio, not by engines, so a clip does not depend
-on it and the cache key uses speed 1.0: changing ``--speed`` re-synthesizes nothing.
-An engine that does apply speed itself says so with ``applies_speed = True``.
+An engine that has its own rate control says so (``Engine.applies_speed``) and is asked
+for the speed; for the others speed is applied to the assembled audio, so their clips do
+not depend on it and the cache key uses speed 1.0: changing ``--speed`` re-synthesizes
+nothing.
 """
 
 from __future__ import annotations
@@ -92,11 +93,12 @@ class Synthesis:
         self.clips = ClipSpool(len(texts))
         self._engine = engine
         self._texts = texts
-        self._speed = speed
+        self._speed = speed if engine.applies_speed else 1.0
         self._cache = cache
         self._on_done = on_done
         self._scheduler = _Scheduler(
             engine,
+            speed=self._speed,
             workers=workers,
             max_tries=max_tries,
             deadline_s=deadline_s,
@@ -137,9 +139,8 @@ class Synthesis:
         positions: dict[str, list[int]] = {}
         for index, text in enumerate(self._texts):
             positions.setdefault(text, []).append(index)
-        key_speed = self._speed if getattr(engine, "applies_speed", False) else 1.0
         voice = engine.voice_id
-        keys = {text: SegmentCache.key(engine.name, voice, key_speed, text) for text in positions}
+        keys = {text: SegmentCache.key(engine.name, voice, self._speed, text) for text in positions}
         cache_broken = False
 
         def deliver(text: str, clip: Clip, fresh: bool) -> None:
@@ -184,6 +185,7 @@ class _Scheduler:
         self,
         engine: Engine,
         *,
+        speed: float,
         workers: int,
         max_tries: int,
         deadline_s: float,
@@ -191,6 +193,7 @@ class _Scheduler:
         backoff: Backoff,
     ) -> None:
         self.engine = engine
+        self.speed = speed
         self.workers = workers
         self.max_tries = max_tries
         self.deadline_s = deadline_s
@@ -222,7 +225,8 @@ class _Scheduler:
                     raise self._timed_out(now - start, len(running) + len(ready) + len(delayed))
                 while ready and len(running) < self.limiter.allowed:
                     index = heapq.heappop(ready)
-                    running[pool.submit(self.engine.synthesize, texts[index])] = (index, now)
+                    future = pool.submit(self.engine.synthesize, texts[index], self.speed)
+                    running[future] = (index, now)
                     self.requested += 1
 
                 wake = min(deadline, now + CANCEL_CHECK_S)

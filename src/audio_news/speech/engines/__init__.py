@@ -10,26 +10,26 @@ import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ...config import Settings
+from ...config import EngineSettings
 from ...errors import ConfigError, EngineUnavailable
 from .base import Engine
 
 AUTO = "auto"
 
 
-def _make_gtts(settings: Settings) -> Engine:
+def _make_gtts(settings: EngineSettings) -> Engine:
     from .gtts import GttsEngine
 
     return GttsEngine(lang=settings.lang)
 
 
-def _make_espeak(settings: Settings) -> Engine:
+def _make_espeak(settings: EngineSettings) -> Engine:
     from .espeak import EspeakEngine
 
     return EspeakEngine(voice=settings.lang)
 
 
-_FACTORIES: dict[str, Callable[[Settings], Engine]] = {
+_FACTORIES: dict[str, Callable[[EngineSettings], Engine]] = {
     "gtts": _make_gtts,
     "espeak": _make_espeak,
 }
@@ -51,7 +51,7 @@ class EngineInfo:
     """Whether a run with the current settings would use it."""
 
 
-def create_engine(name: str, settings: Settings) -> Engine:
+def create_engine(name: str, settings: EngineSettings) -> Engine:
     """Build the engine called ``name``; ``EngineUnavailable`` when it cannot run here."""
     factory = _FACTORIES.get(name)
     if factory is None:
@@ -69,13 +69,13 @@ def google_unreachable() -> str | None:
     return probe()
 
 
-def resolve_engine(settings: Settings, notify: Callable[[str], None]) -> Engine:
+def resolve_engine(settings: EngineSettings, notify: Callable[[str], None]) -> Engine:
     """The engine for this run; ``auto`` picks gtts when Google answers, else espeak.
 
     A named engine never falls back: it is built or its error is raised.
     """
-    if settings.engine != AUTO:
-        return create_engine(settings.engine, settings)
+    if settings.name != AUTO:
+        return create_engine(settings.name, settings)
     reason = google_unreachable()
     if reason is None:
         notify("engine: gtts (Google answered)")
@@ -84,7 +84,7 @@ def resolve_engine(settings: Settings, notify: Callable[[str], None]) -> Engine:
     return create_engine("espeak", settings)
 
 
-def _status(name: str, settings: Settings, unreachable: str | None) -> tuple[bool, str]:
+def _status(name: str, settings: EngineSettings, unreachable: str | None) -> tuple[bool, str]:
     if name == "gtts" and unreachable is not None:
         return False, f"Google unreachable: {unreachable}"
     try:
@@ -92,18 +92,18 @@ def _status(name: str, settings: Settings, unreachable: str | None) -> tuple[boo
     except EngineUnavailable as e:
         return False, str(e)
     where = "online, Google answered" if name == "gtts" else "offline"
-    return True, f"{where}; {engine.voice_id}"
+    return True, f"{where}; {engine.voice_id}; {engine.default_jobs} at once"
 
 
-def engine_infos(settings: Settings) -> list[EngineInfo]:
+def engine_infos(settings: EngineSettings) -> list[EngineInfo]:
     """Every registered engine, whether it can run here, and which one a run would use."""
-    if settings.engine != AUTO and settings.engine not in _FACTORIES:
-        create_engine(settings.engine, settings)
+    if settings.name != AUTO and settings.name not in _FACTORIES:
+        create_engine(settings.name, settings)
     unreachable = google_unreachable()
-    if settings.engine == AUTO:
+    if settings.name == AUTO:
         default = "gtts" if unreachable is None else "espeak"
     else:
-        default = settings.engine
+        default = settings.name
     return [
         EngineInfo(name, *_status(name, settings, unreachable), is_default=name == default)
         for name in ENGINE_NAMES

@@ -16,6 +16,9 @@ class Engine(Protocol):
     """Longest chunk the engine accepts in one request."""
     default_jobs: int
     """How many chunks to synthesize at once by default."""
+    applies_speed: bool
+    """Whether the engine speaks at the run's speed itself (a rate control of its own);
+    when False it is always asked for speed 1.0 and assembly stretches the audio."""
 
     @property
     def voice_id(self) -> str:
@@ -25,6 +28,6 @@ class Engine(Protocol):
         """
         ...
 
-    def synthesize(self, text: str) -> Clip:
-        """Speak ``text``; raise ``EngineError`` on failure. Must be thread-safe."""
+    def synthesize(self, text: str, speed: float = 1.0) -> Clip:
+        """Speak ``text`` at ``speed``; raise ``EngineError`` on failure. Must be thread-safe."""
         ...

@@ -127,6 +127,7 @@ class EspeakEngine:
     name = NAME
     max_chars = MAX_CHARS
     default_jobs = DEFAULT_JOBS
+    applies_speed = False
 
     def __init__(self, voice: str = "vi") -> None:
         self._lib = _load()
@@ -143,7 +144,7 @@ class EspeakEngine:
     def voice_id(self) -> str:
         return f"espeak-ng {self._lib.version} voice={self._voice}"
 
-    def synthesize(self, text: str) -> Clip:
+    def synthesize(self, text: str, speed: float = 1.0) -> Clip:
         text = text.replace("\0", " ").strip()
         if not text:
             raise EngineError("espeak: nothing to speak")
@@ -153,8 +154,3 @@ class EspeakEngine:
         if not pcm:
             raise EngineError(f"espeak: no audio for {text[:40]!r}")
         return Clip(data=pcm, codec="pcm_s16le", sample_rate=self._lib.sample_rate)
-
-
-def library_version() -> str:
-    """Load libespeak-ng if needed and return its version; raises ``EngineUnavailable``."""
-    return _load().version

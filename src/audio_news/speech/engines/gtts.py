@@ -85,6 +85,7 @@ class GttsEngine:
     name = NAME
     max_chars = MAX_CHARS
     default_jobs = DEFAULT_JOBS
+    applies_speed = False
 
     def __init__(
         self,
@@ -159,7 +160,7 @@ class GttsEngine:
             raise EngineError(f"gtts: Google answered {status} {response.reason}")
         return extract_audio(response.text)
 
-    def synthesize(self, text: str) -> Clip:
+    def synthesize(self, text: str, speed: float = 1.0) -> Clip:
         return Clip(data=self.send(self.prepare(text)), codec="mp3", sample_rate=SAMPLE_RATE)
 
     def _session(self) -> requests.Session:

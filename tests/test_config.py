@@ -1,0 +1,104 @@
+"""Settings in parts: the config file's flat and sectioned keys, checks made once, what counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audio_news.config import (
+    MAX_JOBS,
+    AudioSettings,
+    EngineSettings,
+    InputLimits,
+    Pauses,
+    Settings,
+    settings_from_dict,
+)
+from audio_news.errors import ConfigError
+from support.helpers import run_cli
+
+
+def test_flat_keys_land_in_their_parts() -> None:
+    settings = settings_from_dict(
+        {
+            "engine": "espeak",
+            "jobs": 3,
+            "speed": 1.25,
+            "bitrate_kbps": 96,
+            "artist": "Báo Bắc Kạn",
+            "max_input_chars": 1000,
+            "lexicon": "lex.toml",
+            "disabled_rules": ["caption"],
+            "out_dir": "tin",
+            "pauses": {"title": 2.0},
+        }
+    )
+    assert settings.engine == EngineSettings(name="espeak", jobs=3)
+    assert settings.audio == AudioSettings(speed=1.25, bitrate_kbps=96, pauses=Pauses(title=2.0))
+    assert settings.tags.artist == "Báo Bắc Kạn"
+    assert settings.limits == InputLimits(max_input_chars=1000)
+    assert settings.text.lexicon == "lex.toml"
+    assert settings.text.disabled_rules == frozenset({"caption"})
+    assert settings.out_dir == "tin"
+
+
+def test_a_part_has_a_table_of_its_own_and_produce_takes_flat_keys() -> None:
+    settings = settings_from_dict(
+        {"audio": {"speed": 0.8}, "engine": {"lang": "en"}, "produce": {"jobs": 2}}
+    )
+    assert settings.audio.speed == 0.8
+    assert settings.engine == EngineSettings(name="auto", lang="en", jobs=2)
+
+
+def test_overlaying_keeps_what_the_base_had() -> None:
+    base = settings_from_dict({"artist": "A", "speed": 1.5, "pauses": {"clause": 0.1}})
+    settings = settings_from_dict({"bitrate_kbps": 128}, base)
+    assert (settings.tags.artist, settings.audio.speed) == ("A", 1.5)
+    assert settings.audio.pauses.clause == 0.1
+    assert settings.audio.bitrate_kbps == 128
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"speed": 3.0}, "speed must be between 0.5 and 2"),
+        ({"jobs": MAX_JOBS + 1}, "jobs must be between 1 and 64"),
+        ({"jobs": 0}, "jobs must be between 1 and 64"),
+        ({"bitrate_kbps": 100}, "bitrate must be one of"),
+        ({"max_download_bytes": 0}, "input size limits must be positive"),
+        ({"fetch_timeout": 0}, "fetch timeout must be positive"),
+        ({"date": "3/12/2026"}, "date must be YYYY-MM-DD"),
+        ({"pauses": {"title": -1}}, "title pause must be between 0 and 10"),
+        ({"colour": "red"}, "unknown setting.*colour"),
+        ({"audio": {"colour": "red"}}, "invalid setting"),
+        ({"speed": "fast"}, "invalid setting"),
+    ],
+)
+def test_bad_values_are_one_config_error(values: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        settings_from_dict(values)
+
+
+def test_content_leaves_out_where_and_how_fast_files_are_made() -> None:
+    base = Settings()
+    elsewhere = settings_from_dict(
+        {"out_dir": "x", "jobs": 7, "cache_dir": "c", "quiet": True, "max_input_chars": 9}
+    )
+    assert elsewhere.content() == base.content()
+    for changed in ({"speed": 1.1}, {"artist": "B"}, {"lexicon": "l.csv"}, {"player": False}):
+        assert settings_from_dict(changed).content() != base.content()
+
+
+def test_the_cli_checks_ranges_through_the_settings(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Tựa\n\nMột câu.\n", encoding="utf-8")
+    for option, message in (
+        (["--speed", "9"], "error: speed must be between 0.5 and 2, not 9"),
+        (["--jobs", "0"], "error: jobs must be between 1 and 64, not 0"),
+        (["--timeout", "0"], "error: the fetch timeout must be positive"),
+    ):
+        result = run_cli("produce", str(article), "-o", "out", *option, cwd=tmp_path)
+        assert result.returncode == 1
+        assert result.stderr.strip() == message
+        assert not (tmp_path / "out").exists()
