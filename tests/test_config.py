@@ -70,14 +70,45 @@ def test_overlaying_keeps_what_the_base_had() -> None:
         ({"fetch_timeout": 0}, "fetch timeout must be positive"),
         ({"date": "3/12/2026"}, "date must be YYYY-MM-DD"),
         ({"pauses": {"title": -1}}, "title pause must be between 0 and 10"),
+        ({"pauses": {"title": float("nan")}}, "pauses.title must be a number, not nan"),
+        ({"pauses": {"sentence": 1e9}}, "sentence pause must be between 0 and 10"),
+        ({"out_dir": 5}, "out_dir must be text, not 5"),
+        ({"out_dir": " "}, "output folder must not be empty"),
+        ({"lang": 5}, "lang must be text, not 5"),
+        ({"tags": {"artist": 5}}, "artist must be text or unset, not 5"),
+        ({"disabled_rules": 5}, "disabled_rules must be a list of names"),
+        ({"disabled_rules": [5]}, "disabled_rules must be a list of names"),
+        ({"fetch_timeout": float("inf")}, "fetch_timeout must be a number, not inf"),
+        ({"fetch_timeout": 1e12}, "fetch timeout must be between 0 and 3600"),
+        ({"player": "no"}, "player must be true or false, not 'no'"),
+        ({"use_cache": "no"}, "use_cache must be true or false, not 'no'"),
+        ({"jobs": True}, "jobs must be a whole number or unset, not True"),
+        ({"date": "20240101"}, "date must be YYYY-MM-DD, not '20240101'"),
+        ({"date": "0001-01-01"}, "date must be between 1900 and 2999"),
         ({"colour": "red"}, "unknown setting.*colour"),
-        ({"audio": {"colour": "red"}}, "invalid setting"),
-        ({"speed": "fast"}, "invalid setting"),
+        ({"audio": {"colour": "red"}}, "unknown setting.*audio.colour"),
+        ({"pauses": {"comma": 1}}, "unknown setting.*pauses.comma"),
+        ({"produce": 5}, "unknown setting.*produce"),
+        ({"pauses": 5}, "unknown setting.*pauses"),
+        ({"speed": "fast"}, "speed must be a number, not 'fast'"),
     ],
 )
 def test_bad_values_are_one_config_error(values: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         settings_from_dict(values)
+
+
+def test_a_whole_number_is_a_number_and_one_fingerprint() -> None:
+    assert settings_from_dict({"speed": 1}).content() == Settings().content()
+    assert isinstance(settings_from_dict({"speed": 1}).audio.speed, float)
+
+
+def test_a_config_file_nested_too_deeply_is_one_error(tmp_path: Path) -> None:
+    config = tmp_path / "deep.toml"
+    config.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    result = run_cli("--config", str(config), "engines", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: cannot read config {config}: nested too deeply"
 
 
 def test_content_leaves_out_where_and_how_fast_files_are_made() -> None:
@@ -97,6 +128,8 @@ def test_the_cli_checks_ranges_through_the_settings(tmp_path: Path) -> None:
         (["--speed", "9"], "error: speed must be between 0.5 and 2, not 9"),
         (["--jobs", "0"], "error: jobs must be between 1 and 64, not 0"),
         (["--timeout", "0"], "error: the fetch timeout must be positive"),
+        (["--timeout", "inf"], "error: fetch_timeout must be a number, not inf"),
+        (["--date", "20240101"], "error: date must be YYYY-MM-DD, not '20240101'"),
     ):
         result = run_cli("produce", str(article), "-o", "out", *option, cwd=tmp_path)
         assert result.returncode == 1

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
+import re
 import tomllib
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from platformdirs import user_cache_dir, user_config_dir
 
@@ -35,6 +39,10 @@ MIN_JOBS, MAX_JOBS = 1, 64
 DEFAULT_MAX_INPUT_CHARS = 200_000
 DEFAULT_MAX_DOWNLOAD_BYTES = 5_000_000
 DEFAULT_FETCH_TIMEOUT_S = 20.0
+MAX_FETCH_TIMEOUT_S = 3600.0
+MAX_INPUT_CHARS_LIMIT = 20_000_000
+MAX_PAUSE_S = 10.0
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 DEFAULT_SERVE_HOST = "127.0.0.1"
 DEFAULT_SERVE_PORT = 8000
 
@@ -44,9 +52,73 @@ def _check_range(name: str, value: float, low: float, high: float) -> None:
         raise ConfigError(f"{name} must be between {low:g} and {high:g}, not {value:g}")
 
 
+_TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+
+
+def _fits(value: object, expected: object) -> bool:
+    """Whether ``value`` is of the declared type; numbers must be finite, bools are not ints."""
+    if isinstance(expected, types.UnionType):
+        return any(_fits(value, option) for option in typing.get_args(expected))
+    if expected is type(None):
+        return value is None
+    if expected is bool:
+        return isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is float:
+        return (
+            isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        )
+    if typing.get_origin(expected) is frozenset:
+        return isinstance(value, frozenset) and all(isinstance(v, str) for v in value)
+    return isinstance(value, expected) if isinstance(expected, type) else True
+
+
+def _describe(expected: object) -> str:
+    options = typing.get_args(expected) if isinstance(expected, types.UnionType) else (expected,)
+    named = [_TYPE_NAMES.get(o, "a list of names") for o in options if o is not type(None)]
+    return " or ".join(named) + (" or unset" if type(None) in options else "")
+
+
+def check_types(instance: Any) -> None:
+    """Raise ``ConfigError`` naming the first field whose value is not of its declared type.
+
+    A whole number given for a number field becomes a float, so ``1`` and ``1.0`` are one
+    setting (and one fingerprint).
+    """
+    hints = typing.get_type_hints(type(instance))
+    table = getattr(instance, "TABLE", "")
+    for f in dataclasses.fields(instance):
+        value = getattr(instance, f.name)
+        if not _fits(value, hints[f.name]):
+            key = f"{table}.{f.name}" if table else f.name
+            raise ConfigError(f"{key} must be {_describe(hints[f.name])}, not {value!r:.40}")
+        if hints[f.name] is float and not isinstance(value, float):
+            object.__setattr__(instance, f.name, float(value))
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def check_date(text: str) -> dt.date:
+    """``YYYY-MM-DD`` within the years an episode can have, else ``ConfigError``."""
+    try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        date = dt.date.fromisoformat(text)
+    except ValueError as e:
+        raise ConfigError(f"date must be YYYY-MM-DD, not {text!r:.40}") from e
+    if not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
+        raise ConfigError(f"date must be between {EARLIEST_YEAR} and {LATEST_YEAR}, not {text}")
+    return date
+
+
 @dataclass(frozen=True)
 class Pauses:
     """Silence inserted after each kind of boundary, in seconds."""
+
+    TABLE: ClassVar[str] = "pauses"
+    """The config file's table for these, named in errors."""
 
     clause: float = 0.25
     """After a chunk that ends inside a sentence."""
@@ -58,8 +130,9 @@ class Pauses:
     """After the title."""
 
     def __post_init__(self) -> None:
+        check_types(self)
         for name, value in dataclasses.asdict(self).items():
-            _check_range(f"the {name} pause", value, 0.0, 10.0)
+            _check_range(f"the {name} pause", value, 0.0, MAX_PAUSE_S)
 
 
 @dataclass(frozen=True)
@@ -77,6 +150,7 @@ class AudioSettings:
     pauses: Pauses = field(default_factory=Pauses)
 
     def __post_init__(self) -> None:
+        check_types(self)
         _check_range("speed", self.speed, MIN_SPEED, MAX_SPEED)
         if self.bitrate_kbps not in MP3_BITRATES_KBPS:
             allowed = ", ".join(map(str, MP3_BITRATES_KBPS))
@@ -95,6 +169,9 @@ class EngineSettings:
     """Requests in flight; None picks the engine's own default."""
 
     def __post_init__(self) -> None:
+        check_types(self)
+        if not self.name.strip() or not self.lang.strip():
+            raise ConfigError("the engine and the language must not be empty")
         if self.jobs is not None:
             _check_range("jobs", self.jobs, MIN_JOBS, MAX_JOBS)
 
@@ -111,10 +188,14 @@ class InputLimits:
     """Seconds a URL download may take in all."""
 
     def __post_init__(self) -> None:
+        check_types(self)
         if self.max_input_chars < 1 or self.max_download_bytes < 1:
             raise ConfigError("input size limits must be positive")
+        _check_range("max_input_chars", self.max_input_chars, 1, MAX_INPUT_CHARS_LIMIT)
+        _check_range("max_download_bytes", self.max_download_bytes, 1, 4 * MAX_INPUT_CHARS_LIMIT)
         if self.fetch_timeout <= 0:
             raise ConfigError("the fetch timeout must be positive")
+        _check_range("the fetch timeout", self.fetch_timeout, 0, MAX_FETCH_TIMEOUT_S)
 
 
 @dataclass(frozen=True)
@@ -125,6 +206,9 @@ class TextSettings:
     """Path of a user pronunciation lexicon (TOML or CSV)."""
     disabled_rules: frozenset[str] = frozenset()
     """Names of cleaning rules turned off."""
+
+    def __post_init__(self) -> None:
+        check_types(self)
 
 
 @dataclass(frozen=True)
@@ -141,11 +225,9 @@ class TagSettings:
     """Path to a JPEG or PNG picture for APIC."""
 
     def __post_init__(self) -> None:
+        check_types(self)
         if self.date is not None:
-            try:
-                dt.date.fromisoformat(self.date)
-            except ValueError as e:
-                raise ConfigError(f"date must be YYYY-MM-DD, not {self.date!r}") from e
+            check_date(self.date)
 
 
 @dataclass(frozen=True)
@@ -166,6 +248,11 @@ class Settings:
     """No progress bars or notes on stderr."""
     player: bool = True
     """Write the web player page beside each episode."""
+
+    def __post_init__(self) -> None:
+        check_types(self)
+        if not self.out_dir.strip():
+            raise ConfigError("the output folder must not be empty")
 
     def resolved_cache_dir(self) -> Path:
         return Path(self.cache_dir) if self.cache_dir else Path(user_cache_dir(APP_NAME))
@@ -228,6 +315,8 @@ def load_config_file(path: Path | None) -> dict[str, Any]:
             return tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise ConfigError(f"cannot read config {path}: {e}") from e
+    except RecursionError as e:
+        raise ConfigError(f"cannot read config {path}: nested too deeply") from e
 
 
 def _split_flat(flat: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
@@ -243,6 +332,13 @@ def _split_flat(flat: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[s
     return tables, {k: v for k, v in flat.items() if k in _OWN_NAMES}
 
 
+def _check_known(table_name: str, table: dict[str, Any], cls: type[Any]) -> None:
+    unknown = set(table) - {f.name for f in dataclasses.fields(cls)}
+    if unknown:
+        names = ", ".join(f"{table_name}.{name}" for name in sorted(unknown))
+        raise ConfigError(f"unknown setting(s): {names}")
+
+
 def settings_from_dict(values: dict[str, Any], base: Settings | None = None) -> Settings:
     """Overlay a flat or sectioned dict (as in the TOML file) onto ``base``.
 
@@ -252,14 +348,19 @@ def settings_from_dict(values: dict[str, Any], base: Settings | None = None) -> 
     """
     base = base or Settings()
     flat = {k: v for k, v in values.items() if not isinstance(v, dict)}
-    flat.update(values.get("produce", {}))
+    produce = values.get("produce", {})
+    if isinstance(produce, dict):
+        flat.update(produce)
     tables, own = _split_flat(flat)
-    for part in PARTS:
+    for part, cls in PARTS.items():
         table = values.get(part)  # ``engine`` is also a flat key, naming the engine
         if isinstance(table, dict):
+            _check_known(part, table, cls)
             tables[part].update(table)
-    if "disabled_rules" in tables["text"]:
-        tables["text"]["disabled_rules"] = frozenset(tables["text"]["disabled_rules"])
+    _check_known("pauses", values.get("pauses", {}), Pauses)
+    rules = tables["text"].get("disabled_rules")
+    if isinstance(rules, list | tuple | set | frozenset):
+        tables["text"]["disabled_rules"] = frozenset(rules)
     try:
         pauses = dataclasses.replace(base.audio.pauses, **values.get("pauses", {}))
         parts = {part: dataclasses.replace(getattr(base, part), **tables[part]) for part in PARTS}
