@@ -18,8 +18,9 @@ from .errors import InputError, OutputError
 from .fsutil import atomic_path, ensure_writable_dir, make_dir, remove_stale_temps
 from .inputs import read_article
 from .models import Article, Episode, Removal, Script
+from .output.episode import EpisodeDocument
 from .output.naming import slugify
-from .output.page import write_index, write_player
+from .output.page import write_index, write_page
 from .output.sidecars import episode_document, write_sidecars
 from .output.tags import TagData, write_tags
 from .progress import Reporter, SilentReporter
@@ -102,21 +103,20 @@ def is_up_to_date(json_path: Path, mp3_path: Path, fingerprint: str) -> bool:
     if not mp3_path.is_file():
         return False
     try:
-        document = json.loads(json_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return EpisodeDocument.load(json_path).fingerprint == fingerprint
+    except InputError:
         return False
-    return isinstance(document, dict) and document.get("fingerprint") == fingerprint
 
 
 def _held_by_another(json_path: Path, article: Article) -> bool:
-    """Whether the episode sidecar at ``json_path`` was made from a different article."""
+    """Whether the episode document at ``json_path`` was made from a different article."""
     try:
-        document = json.loads(json_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        document = EpisodeDocument.load(json_path)
+    except InputError:
         return False
-    if not isinstance(document, dict) or document.get("source") == article.source != "-":
+    if document.source == article.source != "-":
         return False
-    return document.get("source_sha256") not in (None, article.source_sha256)
+    return document.source_sha256 not in (None, article.source_sha256)
 
 
 def episode_stem(out_dir: Path, article: Article) -> str:
@@ -256,7 +256,7 @@ class Producer:
         # The JSON, with its fingerprint, marks the episode done: it goes after the MP3.
         write_sidecars(json_path, vtt_path, document, segments)
         if settings.player:
-            write_player(plan.out_dir, json_path)
+            write_page(EpisodeDocument.load(json_path), plan.out_dir)
             write_index(plan.out_dir)
         return Episode(
             title=article.title,
