@@ -1,10 +1,12 @@
-"""The episode document: its schema, its round trip, and what it refuses."""
+"""The episode document: its schema, its round trip, what it refuses, and the credits that the
+tags, the JSON, the page and the feed share."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +14,28 @@ import jsonschema
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from mutagen.id3 import ID3
 
+from audio_news.config import TagSettings
 from audio_news.errors import InputError
-from audio_news.models import Segment
-from audio_news.output.episode import VERSION, EpisodeDocument, schema
-from support.helpers import episode_schema_errors
+from audio_news.models import Metadata, Segment
+from audio_news.output.episode import VERSION, Credits, EpisodeDocument, schema
+from support.helpers import assert_valid_episode_file, episode_schema_errors, run_cli
+
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+BASE = "https://bao.example.org/podcast"
+SITE = "Báo Thử Nghiệm"
+SLUG = "mua-lon-o-da-nang"
+ARTICLE = f"""---
+title: Mưa lớn ở Đà Nẵng
+site_name: {SITE}
+date: 2024-03-05
+---
+
+Sáng nay, mưa lớn kéo dài khiến nhiều tuyến phố ở Đà Nẵng ngập sâu.
+
+Cơ quan khí tượng dự báo mưa sẽ giảm từ chiều tối.
+"""
 
 MINIMAL: dict[str, Any] = {
     "version": 1,
@@ -33,6 +52,52 @@ MINIMAL: dict[str, Any] = {
     ],
 }
 """The least a valid document holds: what an older writer, or a person, may have written."""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real espeak episode of a Markdown article whose front matter names only its site,
+    and the feed of its folder."""
+    work = tmp_path_factory.mktemp("credits")
+    (work / "tin.md").write_text(ARTICLE, encoding="utf-8")
+    made = run_cli(
+        "produce", "tin.md", "--engine", "espeak", "-o", "out", "--cache-dir", "cache", cwd=work
+    )
+    assert made.returncode == 0, made.stderr
+    feed = run_cli("feed", "out", "--base-url", BASE, cwd=work)
+    assert feed.returncode == 0, feed.stderr
+    return work / "out"
+
+
+def test_site_name_is_the_artist_in_tags_json_page_and_feed(site: Path) -> None:
+    tags = ID3(site / f"{SLUG}.mp3")
+    assert str(tags["TPE1"]) == SITE
+    assert "TALB" not in tags
+    assert str(tags["TDRC"]) == "2024-03-05"
+    document = json.loads((site / f"{SLUG}.json").read_text(encoding="utf-8"))
+    assert (document["artist"], document["album"], document["date"]) == (SITE, None, "2024-03-05")
+    page = (site / f"{SLUG}.html").read_text(encoding="utf-8")
+    (meta,) = [line for line in page.splitlines() if 'class="anp-meta"' in line]
+    assert meta.startswith('<p class="anp-meta">2024-03-05 · 0:') and meta.endswith(
+        f" · {SITE}</p>"
+    )
+    item = ET.parse(site / "feed.xml").getroot().find("channel/item")
+    assert item is not None
+    assert item.findtext(f"{ITUNES}author") == SITE
+    assert (item.findtext("pubDate") or "").startswith("Tue, 05 Mar 2024")
+
+
+def test_a_written_document_meets_the_schema_and_round_trips(site: Path) -> None:
+    path = site / f"{SLUG}.json"
+    raw = assert_valid_episode_file(path)
+    document = EpisodeDocument.load(path)
+    assert document.to_json() == path.read_text(encoding="utf-8")
+    assert document.source == "tin.md" and document.source_sha256 == raw["source_sha256"]
+    assert document.fingerprint and len(document.fingerprint) == 64
+    assert all(s.spoken for s in document.segments)
+    assert str(ID3(site / f"{SLUG}.mp3").getall("USLT")[0]) == "\n\n".join(
+        document.spoken_paragraphs()
+    )
 
 
 def test_the_schema_is_valid_and_declares_every_key_written() -> None:
@@ -158,3 +223,30 @@ def test_unreadable_files_are_one_line_input_errors(tmp_path: Path) -> None:
         EpisodeDocument.load(truncated)
     with pytest.raises(InputError, match="cannot read episode file"):
         EpisodeDocument.load(tmp_path / "missing.json")
+
+
+TODAY = dt.date(2025, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("tags", "meta", "expected"),
+    [
+        (TagSettings(), Metadata(), Credits(None, None, "2025-01-02")),
+        (TagSettings(), Metadata(site_name="Báo A"), Credits("Báo A", None, "2025-01-02")),
+        (
+            TagSettings(),
+            Metadata(author="Tác giả", site_name="Báo A", date="2024-03-05"),
+            Credits("Tác giả", None, "2024-03-05"),
+        ),
+        (
+            TagSettings(artist="Đài B", album="Bản tin sáng", date="2024-12-31"),
+            Metadata(author="Tác giả", site_name="Báo A", date="2024-03-05"),
+            Credits("Đài B", "Bản tin sáng", "2024-12-31"),
+        ),
+    ],
+    ids=["nothing", "site-only", "author-over-site", "settings-win"],
+)
+def test_credits_are_resolved_once_in_this_order(
+    tags: TagSettings, meta: Metadata, expected: Credits
+) -> None:
+    assert Credits.resolve(tags, meta, today=TODAY) == expected

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -18,11 +17,11 @@ from .errors import InputError, OutputError
 from .fsutil import atomic_path, ensure_writable_dir, make_dir, remove_stale_temps
 from .inputs import read_article
 from .models import Article, Episode, Removal, Script
-from .output.episode import EpisodeDocument
+from .output.episode import Credits, EpisodeDocument
 from .output.naming import slugify
 from .output.page import write_index, write_page
-from .output.sidecars import episode_document, write_sidecars
-from .output.tags import TagData, write_tags
+from .output.sidecars import write_sidecars
+from .output.tags import cover_picture, episode_tags, write_tags
 from .progress import Reporter, SilentReporter
 from .speech.cache import SegmentCache
 from .speech.engines import create_engine, resolve_engine
@@ -31,7 +30,7 @@ from .speech.synthesis import Synthesis
 from .text.clean import clean_article
 from .text.lexicon import load_lexicon
 from .text.normalize import Normalizer
-from .text.script import build_script, script_paragraphs, sentence_segments
+from .text.script import build_script, sentence_segments
 from .version import __version__
 
 log = logging.getLogger(__name__)
@@ -147,6 +146,28 @@ class Plan:
         return self.out_dir / f"{self.stem}{extension}"
 
 
+def episode_document(
+    plan: Plan, rendered: Rendered, engine: str, credits: Credits
+) -> EpisodeDocument:
+    """The document of a planned episode once its audio is assembled."""
+    article = plan.prepared.article
+    return EpisodeDocument(
+        title=article.title,
+        audio=plan.path(".mp3").name,
+        duration=round(rendered.duration, 3),
+        engine=engine,
+        date=credits.date,
+        summary=article.paragraphs[0],
+        artist=credits.artist,
+        album=credits.album,
+        paragraphs=(article.title, *article.paragraphs),
+        segments=sentence_segments(plan.prepared.script, rendered.chunk_times),
+        source=article.source,
+        source_sha256=article.source_sha256,
+        fingerprint=plan.fingerprint,
+    )
+
+
 class Producer:
     """Makes episodes one after another with one engine, normalizer and cache."""
 
@@ -155,6 +176,8 @@ class Producer:
     ) -> None:
         self.settings = settings
         self.reporter = reporter or SilentReporter()
+        tags = settings.tags
+        self.cover = cover_picture(Path(tags.cover)) if tags.cover else None  # a bad one fails here
         self.engine = engine or self._pick_engine()
         self.normalizer = make_normalizer(settings)
         self.cache = SegmentCache(settings.resolved_cache_dir()) if settings.use_cache else None
@@ -206,9 +229,11 @@ class Producer:
                     )
                     synthesis.result()
                     self._keep_render(key, tmp_mp3, rendered)
+                credits = Credits.resolve(self.settings.tags, plan.prepared.article.meta)
+                document = episode_document(plan, rendered, self.engine.name, credits)
                 self.reporter.stage("tagging")
-                write_tags(tmp_mp3, self._tag_data(plan))
-            return self._write_sidecars(plan, rendered)
+                write_tags(tmp_mp3, episode_tags(document, self.cover))
+            return self._write_sidecars(plan, document, rendered)
         finally:
             if synthesis is not None:
                 synthesis.cancel()
@@ -234,58 +259,22 @@ class Producer:
             # Only a shortcut for the next run; an unwritable cache was already reported.
             log.debug("render not cached: %s", e)
 
-    def _write_sidecars(self, plan: Plan, rendered: Rendered) -> Episode:
-        settings, article, script = self.settings, plan.prepared.article, plan.prepared.script
-        mp3_path, json_path, vtt_path = (plan.path(ext) for ext in (".mp3", ".json", ".vtt"))
-        segments = sentence_segments(script, rendered.chunk_times)
-        document = episode_document(
-            title=article.title,
-            audio_file=mp3_path.name,
-            duration=rendered.duration,
-            paragraphs=[article.title, *article.paragraphs],
-            segments=segments,
-            engine=self.engine.name,
-            date=self._date(article),
-            summary=article.paragraphs[0],
-            artist=settings.tags.artist or article.meta.author,
-            album=settings.tags.album,
-        )
-        document.update(
-            source=article.source, source_sha256=article.source_sha256, fingerprint=plan.fingerprint
-        )
+    def _write_sidecars(self, plan: Plan, document: EpisodeDocument, rendered: Rendered) -> Episode:
         # The JSON, with its fingerprint, marks the episode done: it goes after the MP3.
-        write_sidecars(json_path, vtt_path, document, segments)
-        if settings.player:
-            write_page(EpisodeDocument.load(json_path), plan.out_dir)
+        write_sidecars(document, plan.out_dir)
+        if self.settings.player:
+            write_page(document, plan.out_dir)
             write_index(plan.out_dir)
         return Episode(
-            title=article.title,
+            title=document.title,
             slug=plan.stem,
-            mp3_path=str(mp3_path),
-            json_path=str(json_path),
-            vtt_path=str(vtt_path),
-            duration=rendered.duration,
-            segments=segments,
-            engine=self.engine.name,
+            mp3_path=str(plan.path(".mp3")),
+            json_path=str(plan.path(".json")),
+            vtt_path=str(plan.path(".vtt")),
+            duration=document.duration,
+            segments=document.segments,
+            engine=document.engine,
             loudness_lufs=rendered.loudness_lufs,
-        )
-
-    def _date(self, article: Article) -> str:
-        return self.settings.tags.date or article.meta.date or dt.date.today().isoformat()
-
-    def _tag_data(self, plan: Plan) -> TagData:
-        article, script = plan.prepared.article, plan.prepared.script
-        tags = self.settings.tags
-        return TagData(
-            title=article.title,
-            artist=tags.artist or article.meta.author or article.meta.site_name,
-            album=tags.album,
-            date=self._date(article),
-            summary=article.paragraphs[0],
-            transcript="\n\n".join(script_paragraphs(script)),
-            engine=self.engine.name,
-            source_sha256=article.source_sha256,
-            cover=Path(tags.cover) if tags.cover else None,
         )
 
 

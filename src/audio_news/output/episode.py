@@ -18,8 +18,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ..config import TagSettings
 from ..errors import InputError
-from ..models import Segment
+from ..models import Metadata, Segment
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,27 @@ SCHEMA_NAME = "episode.schema.json"
 
 _AUDIO_NAME = re.compile(r"[^./\\][^/\\]*\.mp3")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Credits:
+    """Who an episode is by, what series it belongs to, and its date: resolved once, then
+    used alike by the ID3 tags, the JSON, the page and the feed."""
+
+    artist: str | None
+    album: str | None
+    date: str
+    """``YYYY-MM-DD``."""
+
+    @classmethod
+    def resolve(cls, tags: TagSettings, meta: Metadata, today: dt.date | None = None) -> Credits:
+        """The settings win; then the article's author, else its site; the date falls back
+        to the article's, then to ``today``."""
+        return cls(
+            artist=tags.artist or meta.author or meta.site_name,
+            album=tags.album,
+            date=tags.date or meta.date or (today or dt.date.today()).isoformat(),
+        )
 
 
 @dataclass(frozen=True)
