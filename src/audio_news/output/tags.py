@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import mutagen.id3
 from mutagen import MutagenError
 
 from ..errors import AudioError, ConfigError
+from ..fsutil import atomic_path
 from .episode import EpisodeDocument
 
 _id3: Any = mutagen.id3  # mutagen's frame classes are untyped
@@ -101,3 +103,13 @@ def episode_tags(episode: EpisodeDocument, cover: Picture | None = None) -> TagD
         source_sha256=episode.source_sha256,
         cover=cover,
     )
+
+
+def tag_episode(episode: EpisodeDocument, out_dir: Path, cover: Picture | None = None) -> Path:
+    """Tag ``out_dir/<audio>``: a tagged copy replaces it in one rename, so the MP3 in the
+    folder is whole at every moment. Returns its path."""
+    mp3 = Path(out_dir) / episode.audio
+    with atomic_path(mp3) as tmp:
+        shutil.copyfile(mp3, tmp)
+        write_tags(tmp, episode_tags(episode, cover))
+    return mp3
