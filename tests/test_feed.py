@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from audio_news.cli.publish import feed as feed_command
 from audio_news.errors import ConfigError
+from audio_news.output.episode import EpisodeDocument
 from audio_news.output.feed import (
     FeedSettings,
     check_base_url,
@@ -20,7 +21,6 @@ from audio_news.output.feed import (
     feed_settings_from_dict,
     write_feed,
 )
-from audio_news.output.page import load_episode
 from support.episode_factory import make_episode
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
@@ -69,7 +69,7 @@ def test_feed_parses_and_enclosures_match_file_sizes(out: Path) -> None:
         assert entry.guidislink is False
         assert entry.id == episode_guid(BASE, slug)
         assert entry.link == f"{BASE}/{slug}.html"
-        seconds = round(load_episode(out / f"{slug}.json").duration)
+        seconds = round(EpisodeDocument.load(out / f"{slug}.json").duration)
         assert 2 <= seconds <= 7
         assert entry.itunes_duration == f"00:00:{seconds:02d}"
     assert parsed.entries[1].published_parsed[:3] == (2024, 5, 17)

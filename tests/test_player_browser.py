@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from audio_news.output.page import write_index, write_player
+from audio_news.output.episode import EpisodeDocument
+from audio_news.output.page import write_index, write_page
 from audio_news.output.serve import LocalServer
 from support.episode_factory import make_episode
 
@@ -44,13 +45,11 @@ sync_api = pytest.importorskip("playwright.sync_api")
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    write_player(out, make_episode(out))
-    write_player(
-        out,
-        make_episode(
-            out, slug="tin-hai", title="Tin thứ hai", date="2024-05-16", body=(("Một câu ngắn.",),)
-        ),
+    second = make_episode(
+        out, slug="tin-hai", title="Tin thứ hai", date="2024-05-16", body=(("Một câu ngắn.",),)
     )
+    for json_path in (make_episode(out), second):
+        write_page(EpisodeDocument.load(json_path), out)
     write_index(out)
     return out
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from pathlib import Path
 
@@ -11,7 +10,14 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 
-from support.helpers import SEED, SEED_SLUG, ebur128, make_cover_png, run_cli
+from support.helpers import (
+    SEED,
+    SEED_SLUG,
+    assert_valid_episode_file,
+    ebur128,
+    make_cover_png,
+    run_cli,
+)
 
 CAPTIONS = (
     "Các đại biểu dự Hội nghị tại điểm cầu tỉnh Bắc Kạn.",
@@ -80,7 +86,12 @@ def test_seed_mp3_has_id3v23_frames(seed_episode: tuple[Path, str]) -> None:
 
 def test_seed_sidecars_match_audio(seed_episode: tuple[Path, str]) -> None:
     out, _ = seed_episode
-    document = json.loads((out / f"{SEED_SLUG}.json").read_text(encoding="utf-8"))
+    document = assert_valid_episode_file(out / f"{SEED_SLUG}.json")
+    assert (document["artist"], document["album"], document["date"]) == (
+        "Báo Bắc Kạn",
+        "Tin tức",
+        "2023-12-28",
+    )
     duration = MP3(out / f"{SEED_SLUG}.mp3").info.length
     assert document["title"].startswith("Hội nghị toàn quốc")
     assert abs(document["duration"] - duration) < 0.1

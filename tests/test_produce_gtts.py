@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from support.gtts_standin import GttsStandin
-from support.helpers import SEED, SEED_SLUG, ebur128, run_cli
+from support.helpers import SEED, SEED_SLUG, assert_valid_episode_file, ebur128, run_cli
 
 VIETNAMESE_TEXT = re.compile(r"[\w\s,.;:!?…'\"“”‘’()\-–]+")
 
@@ -39,7 +38,7 @@ def test_gtts_episode_is_complete_and_requests_are_clean(
     assert str(ID3(mp3)["TXXX:engine"]) == "gtts"
     integrated, peak = ebur128(mp3)
     assert -17.0 <= integrated <= -15.0 and peak <= -1.0
-    document = json.loads((tmp_path / "output" / f"{SEED_SLUG}.json").read_text("utf-8"))
+    document = assert_valid_episode_file(tmp_path / "output" / f"{SEED_SLUG}.json")
     assert document["engine"] == "gtts"
     assert document["segments"][-1]["end"] <= document["duration"]
 

@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from audio_news.errors import ConfigError, InputError
-from audio_news.output.page import write_index, write_player
+from audio_news.output.episode import EpisodeDocument
+from audio_news.output.page import write_index, write_page
 from audio_news.output.serve import LocalServer, RangeNotSatisfiable, parse_range
 from support.episode_factory import make_episode
 
@@ -29,7 +30,7 @@ SECRET = "TOP-SECRET-OUTSIDE"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("site")
     out = base / "out"
-    write_player(out, make_episode(out))
+    write_page(EpisodeDocument.load(make_episode(out)), out)
     write_index(out)
     (base / "secret.txt").write_text(SECRET, encoding="utf-8")
     (out / "link.txt").symlink_to(base / "secret.txt")

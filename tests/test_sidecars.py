@@ -1,4 +1,4 @@
-"""The JSON timing document and the WebVTT captions."""
+"""The WebVTT captions and the JSON document written beside the MP3."""
 
 from __future__ import annotations
 
@@ -6,39 +6,25 @@ import json
 from pathlib import Path
 
 from audio_news.models import Segment
-from audio_news.output.sidecars import episode_document, render_vtt, vtt_timestamp, write_sidecars
+from audio_news.output.episode import EpisodeDocument
+from audio_news.output.sidecars import render_vtt, vtt_timestamp, write_sidecars
 
-SEGMENTS = [
-    Segment(text="Hội nghị toàn quốc", start=0.0304, end=2.41666, paragraph=0),
-    Segment(text='Giá <5% & "tăng"', start=3.6, end=3661.0016, paragraph=1),
-]
-
-
-def _document() -> dict[str, object]:
-    return episode_document(
-        title="Hội nghị toàn quốc",
-        audio_file="hoi-nghi-toan-quoc.mp3",
-        duration=3662.12345,
-        paragraphs=["Hội nghị toàn quốc", 'Giá <5% & "tăng"'],
-        segments=SEGMENTS,
-        engine="espeak",
-        date="2023-12-28",
-        summary="Giá tăng.",
-        artist=None,
-        album="Tin tức",
-    )
-
-
-def test_document_fields_and_rounding() -> None:
-    doc = _document()
-    assert doc["version"] == 1
-    assert doc["audio"] == "hoi-nghi-toan-quoc.mp3"
-    assert doc["duration"] == 3662.123
-    assert doc["artist"] is None and doc["album"] == "Tin tức"
-    assert doc["segments"] == [
-        {"text": "Hội nghị toàn quốc", "start": 0.03, "end": 2.417, "paragraph": 0},
-        {"text": 'Giá <5% & "tăng"', "start": 3.6, "end": 3661.002, "paragraph": 1},
-    ]
+SEGMENTS = (
+    Segment(text="Hội nghị toàn quốc", start=0.03, end=2.417, paragraph=0, spoken="hội nghị"),
+    Segment(text='Giá <5% & "tăng"', start=3.6, end=3661.002, paragraph=1, spoken="giá tăng"),
+)
+DOCUMENT = EpisodeDocument(
+    title="Hội nghị toàn quốc",
+    audio="hoi-nghi-toan-quoc.mp3",
+    duration=3662.123,
+    engine="espeak",
+    date="2023-12-28",
+    summary="Giá tăng.",
+    artist=None,
+    album="Tin tức",
+    paragraphs=("Hội nghị toàn quốc", 'Giá <5% & "tăng"'),
+    segments=SEGMENTS,
+)
 
 
 def test_vtt_cues() -> None:
@@ -53,9 +39,20 @@ def test_vtt_cues() -> None:
 
 
 def test_write_sidecars_atomically(tmp_path: Path) -> None:
-    json_path, vtt_path = tmp_path / "out" / "ep.json", tmp_path / "out" / "ep.vtt"
-    write_sidecars(json_path, vtt_path, _document(), SEGMENTS)
-    assert json.loads(json_path.read_text(encoding="utf-8")) == _document()
-    assert "Hội nghị" in json_path.read_text(encoding="utf-8")
-    assert vtt_path.read_text(encoding="utf-8").startswith("WEBVTT\n\n1\n")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ep.json", "ep.vtt"]
+    out = tmp_path / "out"
+    write_sidecars(DOCUMENT, out)
+    text = (out / "hoi-nghi-toan-quoc.json").read_text(encoding="utf-8")
+    assert "Hội nghị" in text and text.endswith("}\n")
+    assert json.loads(text)["segments"][1] == {
+        "text": 'Giá <5% & "tăng"',
+        "start": 3.6,
+        "end": 3661.002,
+        "paragraph": 1,
+        "spoken": "giá tăng",
+    }
+    assert EpisodeDocument.from_json(text) == DOCUMENT
+    assert (out / "hoi-nghi-toan-quoc.vtt").read_text(encoding="utf-8") == render_vtt(SEGMENTS)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "hoi-nghi-toan-quoc.json",
+        "hoi-nghi-toan-quoc.vtt",
+    ]

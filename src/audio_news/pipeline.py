@@ -1,12 +1,14 @@
-"""The one module that orders the stages: read, clean, normalize, split, speak, assemble, tag."""
+"""The one module that orders the stages: read, clean, normalize, split, speak, assemble,
+then the publishing steps (tags, sidecars, page, index)."""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
+import functools
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -18,10 +20,11 @@ from .errors import InputError, OutputError
 from .fsutil import atomic_path, ensure_writable_dir, make_dir, remove_stale_temps
 from .inputs import read_article
 from .models import Article, Episode, Removal, Script
+from .output.episode import Credits, EpisodeDocument
 from .output.naming import slugify
-from .output.page import write_index, write_player
-from .output.sidecars import episode_document, write_sidecars
-from .output.tags import TagData, write_tags
+from .output.page import write_index, write_page
+from .output.sidecars import write_sidecars
+from .output.tags import cover_picture, tag_episode
 from .progress import Reporter, SilentReporter
 from .speech.cache import SegmentCache
 from .speech.engines import resolve_engine
@@ -30,7 +33,7 @@ from .speech.synthesis import Synthesis
 from .text.clean import clean_article
 from .text.lexicon import load_lexicon
 from .text.normalize import Normalizer
-from .text.script import build_script, script_paragraphs, sentence_segments
+from .text.script import build_script, sentence_segments
 from .version import __version__
 
 log = logging.getLogger(__name__)
@@ -92,21 +95,20 @@ def is_up_to_date(json_path: Path, mp3_path: Path, fingerprint: str) -> bool:
     if not mp3_path.is_file():
         return False
     try:
-        document = json.loads(json_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return EpisodeDocument.load(json_path).fingerprint == fingerprint
+    except InputError:
         return False
-    return isinstance(document, dict) and document.get("fingerprint") == fingerprint
 
 
 def _held_by_another(json_path: Path, article: Article) -> bool:
-    """Whether the episode sidecar at ``json_path`` was made from a different article."""
+    """Whether the episode document at ``json_path`` was made from a different article."""
     try:
-        document = json.loads(json_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        document = EpisodeDocument.load(json_path)
+    except InputError:
         return False
-    if not isinstance(document, dict) or document.get("source") == article.source != "-":
+    if document.source == article.source != "-":
         return False
-    return document.get("source_sha256") not in (None, article.source_sha256)
+    return document.source_sha256 not in (None, article.source_sha256)
 
 
 def episode_stem(out_dir: Path, article: Article) -> str:
@@ -137,17 +139,79 @@ class Plan:
         return self.out_dir / f"{self.stem}{extension}"
 
 
+def episode_document(
+    plan: Plan, rendered: Rendered, engine: str, credits: Credits
+) -> EpisodeDocument:
+    """The document of a planned episode once its audio is assembled."""
+    article = plan.prepared.article
+    return EpisodeDocument(
+        title=article.title,
+        audio=plan.path(".mp3").name,
+        duration=round(rendered.duration, 3),
+        engine=engine,
+        date=credits.date,
+        summary=article.paragraphs[0],
+        artist=credits.artist,
+        album=credits.album,
+        paragraphs=(article.title, *article.paragraphs),
+        segments=sentence_segments(plan.prepared.script, rendered.chunk_times),
+        source=article.source,
+        source_sha256=article.source_sha256,
+        fingerprint=plan.fingerprint,
+    )
+
+
+@dataclass(frozen=True)
+class PublishingStep:
+    """One thing done with an assembled episode; ``publishing_steps`` lists them in order."""
+
+    name: str
+    """Shown as the stage while it runs."""
+    run: Callable[[EpisodeDocument, Path], object]
+    """Takes the episode's document and the output folder."""
+    player: bool = False
+    """Part of the web player, which ``--no-player`` leaves out."""
+    per_batch: bool = False
+    """Run once after a batch's episodes (``Producer.finish``) rather than after each."""
+
+
+def _write_index(_: EpisodeDocument, out_dir: Path) -> Path:
+    return write_index(out_dir)
+
+
+def publishing_steps(settings: Settings) -> tuple[PublishingStep, ...]:
+    """What is done with an assembled MP3, in order.
+
+    The JSON, with its fingerprint, marks the episode done, so the sidecars come after the
+    MP3 is tagged and in place. The index lists the whole folder: a batch writes it once.
+    """
+    cover = cover_picture(Path(settings.tags.cover)) if settings.tags.cover else None
+    steps = (
+        PublishingStep("tagging", functools.partial(tag_episode, cover=cover)),
+        PublishingStep("sidecars", write_sidecars),
+        PublishingStep("page", write_page, player=True),
+        PublishingStep("index", _write_index, player=True, per_batch=True),
+    )
+    return tuple(step for step in steps if settings.player or not step.player)
+
+
 class Producer:
-    """Makes episodes one after another with one engine, normalizer and cache."""
+    """Makes episodes one after another with one engine, normalizer and cache.
+
+    A batch calls ``finish`` after its last episode, for the steps run once per batch.
+    """
 
     def __init__(
         self, settings: Settings, reporter: Reporter | None = None, engine: Engine | None = None
     ) -> None:
         self.settings = settings
         self.reporter = reporter or SilentReporter()
+        self.steps = publishing_steps(settings)  # reads the cover: a bad one fails here
         self.engine = engine or self._pick_engine()
         self.normalizer = make_normalizer(settings)
         self.cache = SegmentCache(settings.resolved_cache_dir()) if settings.use_cache else None
+        # The last episode made since ``finish`` ran, and its folder.
+        self._unfinished: tuple[EpisodeDocument, Path] | None = None
 
     def _pick_engine(self) -> Engine:
         return resolve_engine(self.settings.engine, self.reporter.note)
@@ -171,40 +235,75 @@ class Producer:
         return self.make(plan)
 
     def make(self, plan: Plan) -> Episode:
-        """Synthesize, assemble, tag and write one planned episode."""
+        """Synthesize, assemble and publish one planned episode."""
         ensure_writable_dir(plan.out_dir)  # fail before synthesis, not after it
         remove_stale_temps(plan.out_dir)
+        self.reporter.start_article(plan.stem, len(plan.prepared.script.chunks))
+        try:
+            rendered = self._render(plan)
+            credits = Credits.resolve(self.settings.tags, plan.prepared.article.meta)
+            document = episode_document(plan, rendered, self.engine.name, credits)
+            self.publish(document, plan.out_dir)
+        finally:
+            self.reporter.finish_article()
+        return Episode(
+            title=document.title,
+            slug=plan.stem,
+            mp3_path=str(plan.path(".mp3")),
+            json_path=str(plan.path(".json")),
+            vtt_path=str(plan.path(".vtt")),
+            duration=document.duration,
+            segments=document.segments,
+            engine=document.engine,
+            loudness_lufs=rendered.loudness_lufs,
+        )
+
+    def publish(self, document: EpisodeDocument, out_dir: Path) -> None:
+        """Run the publishing steps that follow each episode."""
+        for step in self.steps:
+            if not step.per_batch:
+                self.reporter.stage(step.name)
+                step.run(document, out_dir)
+        self._unfinished = (document, out_dir)
+
+    def finish(self) -> None:
+        """Run the steps done once per batch (the index), if an episode was made since."""
+        if self._unfinished is None:
+            return
+        document, out_dir = self._unfinished
+        self._unfinished = None
+        for step in self.steps:
+            if step.per_batch:
+                step.run(document, out_dir)
+
+    def _render(self, plan: Plan) -> Rendered:
+        """The episode's MP3, untagged and in place: from the render cache, or made now."""
         script = plan.prepared.script
         key = render_key(self.engine.name, self.engine.voice_id, script.chunks, self.settings.audio)
-        self.reporter.start_article(plan.stem, len(script.chunks))
+        cached = load_render(self.cache, key) if self.cache is not None else None
         synthesis: Synthesis | None = None
         try:
-            cached = load_render(self.cache, key) if self.cache is not None else None
             # Not created up front: a run killed during synthesis leaves nothing behind.
             with atomic_path(plan.path(".mp3"), create=False) as tmp_mp3:
                 if cached is not None:
                     make_dir(plan.out_dir)
                     tmp_mp3.write_bytes(cached[0])
-                    rendered = cached[1]
                     self.reporter.advance(len(script.chunks))
-                else:
-                    synthesis = self._start_synthesis(script)
-                    rendered = render_episode(
-                        synthesis.clips,
-                        script.chunks,
-                        self._audio_settings(),
-                        tmp_mp3,
-                        self.reporter.stage,
-                    )
-                    synthesis.result()
-                    self._keep_render(key, tmp_mp3, rendered)
-                self.reporter.stage("tagging")
-                write_tags(tmp_mp3, self._tag_data(plan))
-            return self._write_sidecars(plan, rendered)
+                    return cached[1]
+                synthesis = self._start_synthesis(script)
+                rendered = render_episode(
+                    synthesis.clips,
+                    script.chunks,
+                    self._audio_settings(),
+                    tmp_mp3,
+                    self.reporter.stage,
+                )
+                synthesis.result()
+                self._keep_render(key, tmp_mp3, rendered)
+                return rendered
         finally:
             if synthesis is not None:
                 synthesis.cancel()
-            self.reporter.finish_article()
 
     def _start_synthesis(self, script: Script) -> Synthesis:
         """Synthesis of the script's chunks, running while assembly reads its clips."""
@@ -231,60 +330,6 @@ class Producer:
             # Only a shortcut for the next run; an unwritable cache was already reported.
             log.debug("render not cached: %s", e)
 
-    def _write_sidecars(self, plan: Plan, rendered: Rendered) -> Episode:
-        settings, article, script = self.settings, plan.prepared.article, plan.prepared.script
-        mp3_path, json_path, vtt_path = (plan.path(ext) for ext in (".mp3", ".json", ".vtt"))
-        segments = sentence_segments(script, rendered.chunk_times)
-        document = episode_document(
-            title=article.title,
-            audio_file=mp3_path.name,
-            duration=rendered.duration,
-            paragraphs=[article.title, *article.paragraphs],
-            segments=segments,
-            engine=self.engine.name,
-            date=self._date(article),
-            summary=article.paragraphs[0],
-            artist=settings.tags.artist or article.meta.author,
-            album=settings.tags.album,
-        )
-        document.update(
-            source=article.source, source_sha256=article.source_sha256, fingerprint=plan.fingerprint
-        )
-        # The JSON, with its fingerprint, marks the episode done: it goes after the MP3.
-        write_sidecars(json_path, vtt_path, document, segments)
-        if settings.player:
-            write_player(plan.out_dir, json_path)
-            write_index(plan.out_dir)
-        return Episode(
-            title=article.title,
-            slug=plan.stem,
-            mp3_path=str(mp3_path),
-            json_path=str(json_path),
-            vtt_path=str(vtt_path),
-            duration=rendered.duration,
-            segments=segments,
-            engine=self.engine.name,
-            loudness_lufs=rendered.loudness_lufs,
-        )
-
-    def _date(self, article: Article) -> str:
-        return self.settings.tags.date or article.meta.date or dt.date.today().isoformat()
-
-    def _tag_data(self, plan: Plan) -> TagData:
-        article, script = plan.prepared.article, plan.prepared.script
-        tags = self.settings.tags
-        return TagData(
-            title=article.title,
-            artist=tags.artist or article.meta.author or article.meta.site_name,
-            album=tags.album,
-            date=self._date(article),
-            summary=article.paragraphs[0],
-            transcript="\n\n".join(script_paragraphs(script)),
-            engine=self.engine.name,
-            source_sha256=article.source_sha256,
-            cover=Path(tags.cover) if tags.cover else None,
-        )
-
 
 def produce(source: str, out_dir: str = "output", **options: object) -> Episode:
     """Make one episode from ``source`` (path, URL or ``-``) into ``out_dir``.
@@ -295,4 +340,6 @@ def produce(source: str, out_dir: str = "output", **options: object) -> Episode:
 
     settings = settings_from_dict({**options, "out_dir": out_dir})
     producer = Producer(settings)
-    return producer.make(producer.plan(source))
+    episode = producer.make(producer.plan(source))
+    producer.finish()
+    return episode

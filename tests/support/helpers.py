@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import imageio_ffmpeg
+import jsonschema
+
+from audio_news.output.episode import schema
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 DATA = Path(__file__).parent.parent / "data"
@@ -40,6 +45,22 @@ def ebur128(path: Path) -> tuple[float, float]:
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))  # type: ignore[union-attr]
     peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))  # type: ignore[union-attr]
     return integrated, peak
+
+
+def episode_schema_errors(document: Any) -> list[str]:
+    """Why ``document`` (decoded JSON) breaks the published episode schema; empty when valid."""
+    validator = jsonschema.Draft202012Validator(
+        schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+
+
+def assert_valid_episode_file(path: Path) -> dict[str, Any]:
+    """The decoded episode JSON at ``path``, after checking it against the published schema."""
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    errors = episode_schema_errors(document)
+    assert not errors, errors
+    return document
 
 
 def run_cli(

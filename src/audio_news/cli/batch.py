@@ -49,6 +49,10 @@ def run_batch(sources: Sequence[str], settings: Settings, *, force: bool) -> lis
             made += 1
             if not settings.quiet:
                 print(_describe(episode, time.perf_counter() - started), file=sys.stdout)
+        try:
+            producer.finish()  # the index, once for the whole batch
+        except AudioNewsError as e:
+            failures.append(Failure(settings.out_dir, str(e)))
     if len(sources) > 1 and not settings.quiet:
         summary = f"{made} made, {skipped} up to date, {len(failures)} failed"
         print(summary, file=sys.stderr)

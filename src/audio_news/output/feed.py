@@ -18,7 +18,8 @@ from feedgen.feed import FeedGenerator
 from ..audio.ffmpeg import run_ffmpeg
 from ..errors import AudioError, ConfigError, OutputError
 from ..fsutil import atomic_path, write_bytes_atomic
-from .page import FEED_NAME, EpisodeInfo, list_episodes
+from .episode import EpisodeDocument, list_episodes
+from .page import FEED_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def episode_guid(base_url: str, slug: str) -> str:
     return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, f'{check_base_url(base_url)}/{slug}')}"
 
 
-def _pub_date(episode: EpisodeInfo) -> dt.datetime:
+def _pub_date(episode: EpisodeDocument) -> dt.datetime:
     day = dt.date.fromisoformat(episode.date)
     return dt.datetime(day.year, day.month, day.day, PUBLISH_HOUR, tzinfo=VIETNAM_TZ)
 

@@ -1,51 +1,13 @@
-"""Files beside the MP3: a JSON document of timings for the player, and WebVTT captions."""
+"""Files beside the MP3: WebVTT captions, and the episode document the player reads."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..fsutil import write_text_atomic
 from ..models import Segment
-
-DOCUMENT_VERSION = 1
-
-
-def _ms(seconds: float) -> float:
-    return round(seconds, 3)
-
-
-def episode_document(
-    *,
-    title: str,
-    audio_file: str,
-    duration: float,
-    paragraphs: Sequence[str],
-    segments: Sequence[Segment],
-    engine: str,
-    date: str,
-    summary: str,
-    artist: str | None,
-    album: str | None,
-) -> dict[str, object]:
-    """The episode's JSON document; ``paragraphs[0]`` is the title, times in seconds."""
-    return {
-        "version": DOCUMENT_VERSION,
-        "title": title,
-        "audio": audio_file,
-        "duration": _ms(duration),
-        "engine": engine,
-        "date": date,
-        "summary": summary,
-        "artist": artist,
-        "album": album,
-        "paragraphs": list(paragraphs),
-        "segments": [
-            {"text": s.text, "start": _ms(s.start), "end": _ms(s.end), "paragraph": s.paragraph}
-            for s in segments
-        ],
-    }
+from .episode import EpisodeDocument
 
 
 def vtt_timestamp(seconds: float) -> str:
@@ -70,10 +32,11 @@ def render_vtt(segments: Sequence[Segment]) -> str:
     return "\n\n".join(["WEBVTT", *cues]) + "\n"
 
 
-def write_sidecars(
-    json_path: Path, vtt_path: Path, document: dict[str, object], segments: Sequence[Segment]
-) -> None:
-    """Write the JSON document and the WebVTT file, each atomically."""
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    write_text_atomic(json_path, text)
-    write_text_atomic(vtt_path, render_vtt(segments))
+def write_sidecars(document: EpisodeDocument, out_dir: Path) -> None:
+    """Write ``<slug>.vtt``, then ``<slug>.json``, each atomically.
+
+    The JSON goes last: with its fingerprint it marks the episode done.
+    """
+    out_dir = Path(out_dir)
+    write_text_atomic(out_dir / document.vtt_name, render_vtt(document.segments))
+    write_text_atomic(out_dir / document.json_name, document.to_json())

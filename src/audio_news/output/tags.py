@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,21 @@ import mutagen.id3
 from mutagen import MutagenError
 
 from ..errors import AudioError, ConfigError
+from ..fsutil import atomic_path
+from .episode import EpisodeDocument
 
 _id3: Any = mutagen.id3  # mutagen's frame classes are untyped
 
 GENRE = "Podcast"
 _PICTURE_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
+
+@dataclass(frozen=True)
+class Picture:
+    """Cover art for APIC: a JPEG or PNG, read once."""
+
+    mime: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -27,27 +38,26 @@ class TagData:
     summary: str
     transcript: str
     engine: str
-    source_sha256: str
-    cover: Path | None
+    source_sha256: str | None
+    cover: Picture | None
     language: str = "vie"
     """ISO 639-2 code for TLAN, COMM and USLT."""
 
 
-def cover_picture(path: Path) -> tuple[str, bytes]:
-    """(MIME type, bytes) of a JPEG or PNG, recognised by its magic bytes."""
+def cover_picture(path: Path) -> Picture:
+    """A JPEG or PNG read from ``path``, recognised by its magic bytes."""
     try:
         data = Path(path).read_bytes()
     except OSError as e:
         raise ConfigError(f"cannot read cover {path}: {e.strerror or e}") from e
     for magic, mime in _PICTURE_TYPES:
         if data.startswith(magic):
-            return mime, data
+            return Picture(mime, data)
     raise ConfigError(f"cover must be a JPEG or PNG picture: {path}")
 
 
 def write_tags(mp3: Path, tags: TagData) -> None:
     """Replace any ID3 tag on ``mp3`` with an ID3v2.3 tag built from ``tags``."""
-    picture = cover_picture(tags.cover) if tags.cover is not None else None
     try:
         _id3.ID3(mp3).delete(mp3)
     except _id3.ID3NoHeaderError:
@@ -67,12 +77,39 @@ def write_tags(mp3: Path, tags: TagData) -> None:
     id3.add(_id3.COMM(encoding=1, lang=lang, desc="", text=tags.summary))
     id3.add(_id3.USLT(encoding=1, lang=lang, desc="", text=tags.transcript))
     id3.add(_id3.TXXX(encoding=1, desc="engine", text=tags.engine))
-    id3.add(_id3.TXXX(encoding=1, desc="source_sha256", text=tags.source_sha256))
-    if picture is not None:
-        mime, data = picture
-        id3.add(_id3.APIC(encoding=1, mime=mime, type=3, desc="Cover", data=data))
+    if tags.source_sha256:
+        id3.add(_id3.TXXX(encoding=1, desc="source_sha256", text=tags.source_sha256))
+    if tags.cover is not None:
+        cover = tags.cover
+        id3.add(_id3.APIC(encoding=1, mime=cover.mime, type=3, desc="Cover", data=cover.data))
     id3.update_to_v23()  # TDRC becomes TYER + TDAT, the v2.3 spelling of a date
     try:
         id3.save(mp3, v2_version=3)
     except (MutagenError, OSError) as e:
         raise AudioError(f"cannot write tags to {mp3}: {e}") from e
+
+
+def episode_tags(episode: EpisodeDocument, cover: Picture | None = None) -> TagData:
+    """The tags of an episode: the same title, credits and summary its JSON holds, and what
+    the engine was asked to say as the transcript."""
+    return TagData(
+        title=episode.title,
+        artist=episode.artist,
+        album=episode.album,
+        date=episode.date,
+        summary=episode.summary,
+        transcript="\n\n".join(episode.spoken_paragraphs()),
+        engine=episode.engine,
+        source_sha256=episode.source_sha256,
+        cover=cover,
+    )
+
+
+def tag_episode(episode: EpisodeDocument, out_dir: Path, cover: Picture | None = None) -> Path:
+    """Tag ``out_dir/<audio>``: a tagged copy replaces it in one rename, so the MP3 in the
+    folder is whole at every moment. Returns its path."""
+    mp3 = Path(out_dir) / episode.audio
+    with atomic_path(mp3) as tmp:
+        shutil.copyfile(mp3, tmp)
+        write_tags(tmp, episode_tags(episode, cover))
+    return mp3

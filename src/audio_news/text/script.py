@@ -41,17 +41,6 @@ def build_script(article: Article, normalize: Normalize, max_chars: int) -> Scri
     )
 
 
-def script_paragraphs(script: Script) -> list[str]:
-    """The spoken text of each paragraph, index 0 the title."""
-    by_paragraph: dict[int, list[str]] = {}
-    seen: set[int] = set()
-    for chunk in script.chunks:
-        if chunk.sentence not in seen:
-            seen.add(chunk.sentence)
-            by_paragraph.setdefault(chunk.paragraph, []).append(script.sentences[chunk.sentence])
-    return [" ".join(by_paragraph[p]) for p in sorted(by_paragraph)]
-
-
 def sentence_segments(
     script: Script, chunk_times: Sequence[tuple[float, float]]
 ) -> tuple[Segment, ...]:

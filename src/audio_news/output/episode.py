@@ -1,0 +1,296 @@
+"""The episode document: the JSON beside each MP3, its one writer and its one reader.
+
+The player, the page, the index, the feed, the server and the pipeline's up-to-date check
+all read it through ``EpisodeDocument``; ``episode.schema.json`` beside this module says the
+same in JSON Schema for other readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ..config import TagSettings
+from ..errors import InputError
+from ..models import Metadata, Segment
+
+logger = logging.getLogger(__name__)
+
+VERSION = 1
+"""The document's format; a reader refuses any other."""
+SCHEMA_NAME = "episode.schema.json"
+"""The JSON Schema of the document, package data beside this module."""
+
+_AUDIO_NAME = re.compile(r"[^./\\][^/\\]*\.mp3")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Credits:
+    """Who an episode is by, what series it belongs to, and its date: resolved once, then
+    used alike by the ID3 tags, the JSON, the page and the feed."""
+
+    artist: str | None
+    album: str | None
+    date: str
+    """``YYYY-MM-DD``."""
+
+    @classmethod
+    def resolve(cls, tags: TagSettings, meta: Metadata, today: dt.date | None = None) -> Credits:
+        """The settings win; then the article's author, else its site; the date falls back
+        to the article's, then to ``today``."""
+        return cls(
+            artist=tags.artist or meta.author or meta.site_name,
+            album=tags.album,
+            date=tags.date or meta.date or (today or dt.date.today()).isoformat(),
+        )
+
+
+@dataclass(frozen=True)
+class EpisodeDocument:
+    """An episode as its JSON describes it: timings in seconds, rounded to milliseconds."""
+
+    title: str
+    audio: str
+    """File name of the MP3, beside the JSON; its stem names the episode's other files."""
+    duration: float
+    engine: str
+    date: str
+    """``YYYY-MM-DD``."""
+    summary: str
+    artist: str | None
+    album: str | None
+    paragraphs: tuple[str, ...]
+    """Index 0 is the title; then the body paragraphs as written."""
+    segments: tuple[Segment, ...]
+    """One per spoken sentence, in order; ``paragraph`` indexes ``paragraphs``."""
+    source: str | None = None
+    """Path, URL or ``-`` the article was read from."""
+    source_sha256: str | None = None
+    """Hex digest of the article's bytes as read."""
+    fingerprint: str | None = None
+    """What decided the episode's content; unchanged means the episode is up to date."""
+
+    @property
+    def slug(self) -> str:
+        return Path(self.audio).stem
+
+    @property
+    def json_name(self) -> str:
+        return f"{self.slug}.json"
+
+    @property
+    def vtt_name(self) -> str:
+        return f"{self.slug}.vtt"
+
+    @property
+    def page_name(self) -> str:
+        return f"{self.slug}.html"
+
+    def spoken_paragraphs(self) -> list[str]:
+        """What the engine was asked to say, one string per paragraph, the title first."""
+        by_paragraph: dict[int, list[str]] = {}
+        for segment in self.segments:
+            by_paragraph.setdefault(segment.paragraph, []).append(segment.spoken)
+        return [" ".join(by_paragraph[p]) for p in sorted(by_paragraph)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document as JSON values, keys in the order they are written."""
+        return {
+            "version": VERSION,
+            "title": self.title,
+            "audio": self.audio,
+            "duration": self.duration,
+            "engine": self.engine,
+            "date": self.date,
+            "summary": self.summary,
+            "artist": self.artist,
+            "album": self.album,
+            "paragraphs": list(self.paragraphs),
+            "segments": [
+                {
+                    "text": s.text,
+                    "start": s.start,
+                    "end": s.end,
+                    "paragraph": s.paragraph,
+                    "spoken": s.spoken,
+                }
+                for s in self.segments
+            ],
+            "source": self.source,
+            "source_sha256": self.source_sha256,
+            "fingerprint": self.fingerprint,
+        }
+
+    def to_json(self) -> str:
+        """The file's text: indented UTF-8 JSON ending in a newline."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str | bytes, name: str = "episode") -> EpisodeDocument:
+        """Parse and check a document; ``InputError`` with a one-line reason naming ``name``."""
+        try:
+            raw = json.loads(text, parse_constant=_refuse_constant)
+        except (ValueError, UnicodeDecodeError) as e:
+            raise InputError(f"{name} is not a valid episode file: not JSON ({e})") from e
+        try:
+            return _from_raw(raw)
+        except _Invalid as e:
+            raise InputError(f"{name} is not a valid episode file: {e}") from None
+
+    @classmethod
+    def load(cls, path: Path) -> EpisodeDocument:
+        """Read and check ``<slug>.json``."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(f"cannot read episode file {path}: {e}") from e
+        return cls.from_json(text, path.name)
+
+
+def list_episodes(out_dir: Path) -> list[EpisodeDocument]:
+    """Valid episodes in ``out_dir`` whose MP3 exists beside them, newest date first."""
+    episodes = []
+    for path in sorted(Path(out_dir).glob("*.json")):
+        if path.name.startswith("."):
+            continue
+        try:
+            episode = EpisodeDocument.load(path)
+        except InputError as e:
+            logger.info("skipping %s", e)
+            continue
+        if episode.json_name != path.name:
+            logger.info("skipping %s: it describes %s", path.name, episode.audio)
+        elif (path.parent / episode.audio).is_file():
+            episodes.append(episode)
+    return sorted(episodes, key=lambda e: e.date, reverse=True)
+
+
+def schema() -> dict[str, Any]:
+    """The document's JSON Schema, as shipped with the package."""
+    data: dict[str, Any] = json.loads(
+        (resources.files("audio_news.output") / SCHEMA_NAME).read_text(encoding="utf-8")
+    )
+    return data
+
+
+# -- checking a decoded document ------------------------------------------------------------
+
+
+class _Invalid(Exception):
+    """Why a decoded document is refused; ``from_json`` names the file."""
+
+
+def _refuse_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _fail(reason: str) -> NoReturn:
+    raise _Invalid(reason)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_str(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _is_optional_str(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_audio_name(value: object) -> bool:
+    return isinstance(value, str) and _AUDIO_NAME.fullmatch(value) is not None
+
+
+_FIELDS: tuple[tuple[str, Callable[[object], bool], str], ...] = (
+    ("audio", _is_audio_name, "audio must be the plain file name of an MP3"),
+    ("title", _is_str, "title must be a string"),
+    ("engine", _is_str, "engine must be a string"),
+    ("date", _is_date, "date must be YYYY-MM-DD"),
+    ("summary", _is_str, "summary must be a string"),
+    ("duration", _is_number, "duration must be a number of seconds"),
+    ("artist", _is_optional_str, "artist must be a string or null"),
+    ("album", _is_optional_str, "album must be a string or null"),
+    ("source", _is_optional_str, "source must be a string or null"),
+    ("source_sha256", _is_optional_str, "source_sha256 must be a string or null"),
+    ("fingerprint", _is_optional_str, "fingerprint must be a string or null"),
+)
+"""Each scalar field, its check, and the reason given when the check fails."""
+
+
+def _segment(raw: object) -> Segment:
+    if not isinstance(raw, dict):
+        _fail("a segment is not an object")
+    raw = {"spoken": "", **raw}
+    if not (
+        _is_str(raw.get("text"))
+        and _is_str(raw["spoken"])
+        and _is_number(raw.get("start"))
+        and _is_number(raw.get("end"))
+        and _is_int(raw.get("paragraph"))
+        and raw["paragraph"] >= 0
+    ):
+        _fail("a segment needs text, start, end and paragraph (and spoken, if any, a string)")
+    return Segment(
+        raw["text"], float(raw["start"]), float(raw["end"]), raw["paragraph"], spoken=raw["spoken"]
+    )
+
+
+def _from_raw(raw: object) -> EpisodeDocument:
+    if not isinstance(raw, dict):
+        _fail("not a JSON object")
+    if raw.get("version") != VERSION:
+        _fail(f"version is not {VERSION}")
+    for key, check, reason in _FIELDS:
+        if not check(raw.get(key)):  # a missing key reads as null
+            _fail(reason)
+    if not raw["title"].strip():
+        _fail("title is empty")
+    if raw["duration"] < 0:
+        _fail("duration must be a number of seconds")
+    paragraphs, segments = raw.get("paragraphs"), raw.get("segments")
+    if not isinstance(paragraphs, list) or not all(isinstance(p, str) for p in paragraphs):
+        _fail("paragraphs must be a list of strings")
+    if not isinstance(segments, list):
+        _fail("segments must be a list")
+    return EpisodeDocument(
+        title=raw["title"],
+        audio=raw["audio"],
+        duration=float(raw["duration"]),
+        engine=raw["engine"],
+        date=raw["date"],
+        summary=raw["summary"],
+        artist=raw.get("artist"),
+        album=raw.get("album"),
+        paragraphs=tuple(paragraphs),
+        segments=tuple(_segment(s) for s in segments),
+        source=raw.get("source"),
+        source_sha256=raw.get("source_sha256"),
+        fingerprint=raw.get("fingerprint"),
+    )
