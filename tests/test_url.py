@@ -90,6 +90,17 @@ def test_download_size_is_capped(base: str, path: str) -> None:
     assert read_article(base + path, max_download_bytes=200_000).paragraphs
 
 
+def test_gzip_is_decoded(base: str) -> None:
+    article = read_article(f"{base}/gzip")
+    assert (article.title, article.paragraphs) == ("Tiêu đề", ("Đoạn một.",))
+
+
+def test_the_size_cap_counts_decoded_bytes(base: str) -> None:
+    """A 1 MB page that travels as 1 KB of gzip is still over a 100 kB cap."""
+    with pytest.raises(FetchError, match="over the download limit of 100,000 bytes"):
+        fetch(f"{base}/gzip-bomb", max_bytes=100_000)
+
+
 def test_slow_server_times_out(base: str) -> None:
     start = time.monotonic()
     with pytest.raises(FetchError, match="timed out"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 from collections.abc import Iterator
@@ -52,6 +53,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b"<p>" + b"x" * 150_000 + b"</p>", "text/html")
         elif path == "/big-chunked":
             self._chunked(b"<p>" + b"x" * 150_000 + b"</p>")
+        elif path == "/gzip":
+            body = gzip.compress("Tiêu đề\nĐoạn một.\n".encode())
+            self._send(200, body, "text/plain; charset=utf-8", Content_Encoding="gzip")
+        elif path == "/gzip-bomb":
+            body = gzip.compress(b"<p>" + b"x" * 1_000_000 + b"</p>")
+            self._send(200, body, "text/html", Content_Encoding="gzip")
         elif path == "/loop":
             self._redirect("/loop")
         elif path.startswith("/hops/"):
