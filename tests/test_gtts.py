@@ -128,7 +128,7 @@ def test_answer_without_audio_is_permanent(standin: GttsStandin) -> None:
 
 
 def test_timeout_is_transient_and_prompt(standin: GttsStandin) -> None:
-    standin.latency = 3.0
+    standin.latency = 10.0
     engine = GttsEngine(timeout=(1.0, 0.4))
     with pytest.raises(TransientEngineError, match="timed out"):
         engine.synthesize(SENTENCE)

@@ -12,7 +12,7 @@ Knobs, each readable and writable while it runs: ``latency`` (seconds added per 
 proxy does when it cannot reach the host; tunnels already open stay open), ``force_status``
 (answer every request with this HTTP status), ``drop_every`` (hang up on every Nth request
 without answering), ``no_audio`` (answer 200 without audio), ``gather`` (hold requests until
-this many are in flight at once, 5 s at most). Counts for tests: ``arrived``, ``in_flight``,
+this many wait together, 10 s at most). Counts for tests: ``arrived``, ``in_flight``,
 ``peak_in_flight`` and ``refused_tunnels``.
 
 Standalone, for benchmarks or ``gtts-cli``::
@@ -180,7 +180,7 @@ class GttsStandin:
         self._lock = threading.Lock()
         self._requests: list[Recorded] = []
         self._count = 0
-        self._in_flight = self._peak = self._refused = self._round = 0
+        self._in_flight = self._peak = self._refused = self._round = self._waiting = 0
         self._changed = threading.Condition(self._lock)
         self._sockets: set[socket.socket] = set()
         self._server: _Server | None = None
@@ -291,7 +291,7 @@ class GttsStandin:
         """Forget the requests seen so far and restart the every-Nth counters."""
         with self._lock:
             self._requests.clear()
-            self._count = self._peak = self._refused = 0
+            self._count = self._peak = self._refused = self._waiting = 0
 
     def audio_for(self, text: str) -> bytes:
         """The MP3 the stand-in answers ``text`` with: 60 ms per character."""
@@ -335,15 +335,18 @@ class GttsStandin:
                 self._in_flight -= 1
 
     def _wait_for_the_gathering(self) -> None:
-        """With ``gather`` set, hold until that many requests are in flight (lock held)."""
+        """With ``gather`` set, hold requests until that many are waiting together; the last
+        one to arrive lets the batch go (called with the lock held)."""
         if self.gather <= 1:
             return
-        if self._in_flight >= self.gather:
+        self._waiting += 1
+        if self._waiting >= self.gather:
+            self._waiting = 0
             self._round += 1
             self._changed.notify_all()
             return
         mine = self._round
-        self._changed.wait_for(lambda: self._round != mine, timeout=5)
+        self._changed.wait_for(lambda: self._round != mine, timeout=10)
 
     def _answer_number(self, n: int, text: str, lang: str) -> tuple[int, dict[str, str], bytes]:
         if self.latency > 0:
