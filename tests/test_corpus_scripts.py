@@ -9,7 +9,6 @@ command, ``audio-news script FILE --engine gtts`` (no network is needed to make 
 
 from __future__ import annotations
 
-import csv
 import itertools
 import re
 from collections.abc import Iterator
@@ -20,8 +19,7 @@ from pathlib import Path
 
 import pytest
 
-import audio_news
-from audio_news.text.normalize import Normalizer
+from audio_news.text.normalize import Normalizer, builtin_abbreviations
 from support.article_server import running
 from support.helpers import DATA, run_cli
 
@@ -464,13 +462,7 @@ def _lexicon_abbreviations() -> set[str]:
     Forms read only before a name or number (``P.`` for phường) are left out: elsewhere they
     are a person's initial ("bà P.", "Colin H. Kahl") and rightly stay as written.
     """
-    path = Path(audio_news.__file__).parent / "data" / "abbreviations.csv"
-    rows = csv.reader(line for line in path.read_text("utf-8").splitlines() if line[:1] != "#")
-    written = {
-        row[0]
-        for row in rows
-        if row and row[0] != "written" and (len(row) < 5 or row[4].strip().lower() != "true")
-    }
+    written = {e.written for e in builtin_abbreviations().entries if not e.before_name}
     return {w for w in written if len(w) > 1 and w.upper() == w and any(c.isalpha() for c in w)}
 
 

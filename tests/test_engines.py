@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from array import array
 from pathlib import Path
 
@@ -97,13 +96,13 @@ def test_espeak_is_safe_from_many_threads(espeak: EspeakEngine) -> None:
         assert length == pytest.approx(alone[text], rel=0.05)
 
 
-def test_espeak_voices_the_seed_in_process_quickly(espeak: EspeakEngine) -> None:
-    text = SEED.read_text(encoding="utf-8")
-    started = time.perf_counter()
-    clip = espeak.synthesize(text)
-    elapsed = time.perf_counter() - started
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
+def test_espeak_voices_the_seed_in_process(espeak: EspeakEngine) -> None:
+    """libespeak-ng runs inside this process, not as a program per sentence (how fast it is
+    belongs to benchmarks/run.py: a wall-clock bound here would fail on a busy machine)."""
+    clip = espeak.synthesize(SEED.read_text(encoding="utf-8"))
     assert 120 < seconds(clip) < 900
-    assert elapsed < 3.0, f"{elapsed:.2f} s for the seed; in-process espeak-ng takes ~0.2 s"
+    assert "libespeak-ng" in Path("/proc/self/maps").read_text()
 
 
 def test_registry_names() -> None:

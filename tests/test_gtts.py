@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -72,16 +71,14 @@ def test_text_over_the_limit_is_refused_before_sending(standin: GttsStandin) -> 
 
 
 def test_parallel_requests_come_back_to_their_own_text(standin: GttsStandin) -> None:
-    standin.latency = 0.2
+    standin.gather = 8  # each answer waits until eight requests are in flight together
     engine = GttsEngine()
     texts = [f"Câu thứ {i} trong bài, {'rất ' * i}dài." for i in range(16)]
-    started = time.perf_counter()
     with ThreadPoolExecutor(8) as pool:
         clips = list(pool.map(engine.synthesize, texts))
-    elapsed = time.perf_counter() - started
     assert [c.data for c in clips] == [standin.audio_for(t) for t in texts]
     assert sorted(standin.texts) == sorted(texts)
-    assert elapsed < 2.0, f"16 requests of 0.2 s, 8 at a time, took {elapsed:.2f} s"
+    assert standin.peak_in_flight == 8, "one engine serves eight threads at once"
 
 
 def test_429_is_transient_with_retry_after(standin: GttsStandin) -> None:
@@ -131,19 +128,17 @@ def test_answer_without_audio_is_permanent(standin: GttsStandin) -> None:
 
 
 def test_timeout_is_transient_and_prompt(standin: GttsStandin) -> None:
-    standin.latency = 3.0
+    standin.latency = 10.0
     engine = GttsEngine(timeout=(1.0, 0.4))
-    started = time.perf_counter()
     with pytest.raises(TransientEngineError, match="timed out"):
         engine.synthesize(SENTENCE)
-    assert time.perf_counter() - started < 2.0
+    assert standin.in_flight == 1, "given up while the stand-in was still working on it"
+    assert standin.arrived == 1, "one try: retrying is the scheduler's job"
 
 
 def test_refused_connections_are_transient(unreachable: None) -> None:
-    started = time.perf_counter()
     with pytest.raises(TransientEngineError, match="connection failed"):
         GttsEngine(timeout=(1.0, 1.0)).synthesize(SENTENCE)
-    assert time.perf_counter() - started < 2.0
 
 
 def test_dropped_connection_is_transient_and_the_next_request_works(
@@ -162,6 +157,7 @@ def test_proxy_that_cannot_reach_google_is_transient(standin: GttsStandin) -> No
     standin.refuse = True
     with pytest.raises(TransientEngineError):
         GttsEngine().synthesize(SENTENCE)
+    assert standin.refused_tunnels == 1, "one try: retrying is the scheduler's job"
 
 
 def test_untrusted_certificate_is_permanent(
@@ -185,12 +181,11 @@ def test_auto_picks_gtts_when_google_answers(standin: GttsStandin) -> None:
 
 def test_auto_falls_back_to_espeak_quickly_when_unreachable(unreachable: None) -> None:
     notes: list[str] = []
-    started = time.perf_counter()
     engine = resolve_engine(EngineSettings(name="auto"), notes.append)
-    assert time.perf_counter() - started < 2.5
     assert engine.name == "espeak"
-    [note] = notes
-    assert note.startswith("engine: espeak (Google unreachable: ")
+    assert notes == [
+        "engine: espeak (Google unreachable: the proxy refused or could not reach the host)"
+    ]
 
 
 def test_named_gtts_never_falls_back(unreachable: None) -> None:

@@ -12,9 +12,10 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
+import requests
 
 from audio_news.errors import ConfigError, InputError
 from audio_news.output.episode import EpisodeDocument
@@ -48,9 +49,22 @@ def server(site: Path) -> Iterator[LocalServer]:
         yield srv
 
 
+class Client(requests.Session):
+    """A session on one server: paths are relative to it, redirects are not followed."""
+
+    def __init__(self, base_url: str, timeout: float) -> None:
+        super().__init__()
+        self.base_url, self.timeout = base_url.rstrip("/"), timeout
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
+        kwargs.setdefault("allow_redirects", False)
+        return super().request(method, self.base_url + url, **kwargs)
+
+
 @pytest.fixture()
-def client(server: LocalServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=10) as c:
+def client(server: LocalServer) -> Iterator[Client]:
+    with Client(server.url, timeout=10) as c:
         yield c
 
 
@@ -123,7 +137,7 @@ def test_parse_range_unsatisfiable(header: str) -> None:
     ],
 )
 def test_range_returns_exactly_the_bytes_asked_for(
-    client: httpx.Client, site: Path, header: str, start: int, stop: int | None
+    client: Client, site: Path, header: str, start: int, stop: int | None
 ) -> None:
     data = (site / f"{SLUG}.mp3").read_bytes()
     expected = data[start:stop]
@@ -139,7 +153,7 @@ def test_range_returns_exactly_the_bytes_asked_for(
 
 
 @pytest.mark.parametrize("first", ["{size}", "{size}0", "9" * 150])
-def test_unsatisfiable_range_is_416(client: httpx.Client, site: Path, first: str) -> None:
+def test_unsatisfiable_range_is_416(client: Client, site: Path, first: str) -> None:
     size = (site / f"{SLUG}.mp3").stat().st_size
     response = client.get(f"/{SLUG}.mp3", headers={"Range": f"bytes={first.format(size=size)}-"})
     assert response.status_code == 416
@@ -150,13 +164,13 @@ def test_unsatisfiable_range_is_416(client: httpx.Client, site: Path, first: str
     "header",
     ["bytes=abc", "bytes=9-3", "pages=1-2", "bytes=0-1,30000-30001", "bytes=0-1" + ",0-1" * 60],
 )
-def test_ignored_ranges_get_the_whole_file(client: httpx.Client, site: Path, header: str) -> None:
+def test_ignored_ranges_get_the_whole_file(client: Client, site: Path, header: str) -> None:
     response = client.get(f"/{SLUG}.mp3", headers={"Range": header})
     assert response.status_code == 200
     assert response.content == (site / f"{SLUG}.mp3").read_bytes()
 
 
-def test_if_range_with_an_old_etag_gets_the_whole_file(client: httpx.Client) -> None:
+def test_if_range_with_an_old_etag_gets_the_whole_file(client: Client) -> None:
     etag = client.head(f"/{SLUG}.mp3").headers["etag"]
     same = client.get(f"/{SLUG}.mp3", headers={"Range": "bytes=0-9", "If-Range": etag})
     old = client.get(f"/{SLUG}.mp3", headers={"Range": "bytes=0-9", "If-Range": '"old"'})
@@ -165,7 +179,7 @@ def test_if_range_with_an_old_etag_gets_the_whole_file(client: httpx.Client) -> 
     assert client.get(f"/{SLUG}.mp3", headers={"If-None-Match": etag}).status_code == 304
 
 
-def test_head_sends_headers_only(client: httpx.Client, site: Path) -> None:
+def test_head_sends_headers_only(client: Client, site: Path) -> None:
     response = client.head(f"/{SLUG}.mp3")
     assert response.status_code == 200
     assert response.headers["content-length"] == str((site / f"{SLUG}.mp3").stat().st_size)
@@ -186,7 +200,7 @@ def test_head_sends_headers_only(client: httpx.Client, site: Path) -> None:
         ("sub/x.txt", "text/plain; charset=utf-8"),
     ],
 )
-def test_content_types(client: httpx.Client, site: Path, name: str, content_type: str) -> None:
+def test_content_types(client: Client, site: Path, name: str, content_type: str) -> None:
     response = client.get(f"/{name}")
     assert response.status_code == 200
     assert response.headers["content-type"] == content_type
@@ -194,7 +208,7 @@ def test_content_types(client: httpx.Client, site: Path, name: str, content_type
     assert response.content == (site / name).read_bytes()
 
 
-def test_index_lists_episodes_with_a_player(client: httpx.Client) -> None:
+def test_index_lists_episodes_with_a_player(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
@@ -239,8 +253,8 @@ def test_nothing_outside_the_folder(server: LocalServer, target: str) -> None:
     assert b"root:" not in reply
 
 
-def test_other_methods_are_refused(client: httpx.Client) -> None:
-    response = client.post(f"/{SLUG}.mp3", content=b"x")
+def test_other_methods_are_refused(client: Client) -> None:
+    response = client.post(f"/{SLUG}.mp3", data=b"x")
     assert response.status_code == 405
     assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD"}
     assert client.request("DELETE", "/").status_code == 405
@@ -265,7 +279,7 @@ HOSTILE = [
 def test_malformed_requests_do_not_stop_the_server(server: LocalServer, data: bytes) -> None:
     with contextlib.suppress(TimeoutError, ConnectionError):
         raw_request(server, data, timeout=3)
-    with httpx.Client(base_url=server.url, timeout=10) as c:
+    with Client(server.url, timeout=10) as c:
         assert c.get("/").status_code == 200
 
 
@@ -276,7 +290,7 @@ def test_many_concurrent_clients(server: LocalServer, site: Path) -> None:
 
     def one_client(n: int) -> int:
         ok = 0
-        with httpx.Client(base_url=server.url, timeout=20) as c:
+        with Client(server.url, timeout=20) as c:
             for i in range(per_client):
                 if n % 10 == 0 and i % 5 == 0:
                     with contextlib.suppress(TimeoutError, ConnectionError):
@@ -294,7 +308,7 @@ def test_many_concurrent_clients(server: LocalServer, site: Path) -> None:
     elapsed = time.monotonic() - began
     assert sum(results) == clients * per_client * 2
     print(f"{clients * per_client * 2} requests in {elapsed:.1f} s")
-    with httpx.Client(base_url=server.url, timeout=10) as c:
+    with Client(server.url, timeout=10) as c:
         assert c.get(f"/{SLUG}.mp3", headers={"Range": "bytes=0-3"}).content == data[:4]
 
 
@@ -326,9 +340,11 @@ def test_serve_command_end_to_end(site: Path) -> None:
         deadline = time.monotonic() + 15
         while True:
             try:
-                response = httpx.get(url + f"{SLUG}.mp3", headers={"Range": "bytes=0-9"})
+                response = requests.get(
+                    url + f"{SLUG}.mp3", headers={"Range": "bytes=0-9"}, timeout=10
+                )
                 break
-            except httpx.ConnectError:
+            except requests.ConnectionError:
                 assert time.monotonic() < deadline, "server did not answer"
                 time.sleep(0.05)
         assert response.status_code == 206

@@ -1,21 +1,35 @@
-"""A real HTTP server on 127.0.0.1 that serves saved articles and misbehaves on request."""
+"""A real HTTP server on 127.0.0.1 that serves saved articles and misbehaves on request.
+
+The slow pages (``/slow`` answers after 30 s, ``/drip`` sends a byte every 0.2 s) watch their
+connection, so a test can ask ``Site.left_early(path)`` whether the client hung up before the
+body was complete: a timeout is seen as an event, not measured with a clock.
+"""
 
 from __future__ import annotations
 
+import gzip
+import queue
+import select
+import socket
 import threading
-import time
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 DATA = Path(__file__).parent.parent / "data"
 PAGE = "dantri_2022-12-24_thanh-tra-xang-dau.html"
 MARKDOWN = "text_vnexpress_2024-07-27_trinh-van-quyet.md"
+SLOW_S = 30.0
+DRIP_BYTES = 40
+DRIP_EVERY_S = 0.2
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    server: _QuietServer
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -52,6 +66,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b"<p>" + b"x" * 150_000 + b"</p>", "text/html")
         elif path == "/big-chunked":
             self._chunked(b"<p>" + b"x" * 150_000 + b"</p>")
+        elif path == "/gzip":
+            body = gzip.compress("Tiêu đề\nĐoạn một.\n".encode())
+            self._send(200, body, "text/plain; charset=utf-8", Content_Encoding="gzip")
+        elif path == "/gzip-bomb":
+            body = gzip.compress(b"<p>" + b"x" * 1_000_000 + b"</p>")
+            self._send(200, body, "text/html", Content_Encoding="gzip")
         elif path == "/loop":
             self._redirect("/loop")
         elif path.startswith("/hops/"):
@@ -60,8 +80,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/to-ftp":
             self._redirect("ftp://127.0.0.1/article.txt")
         elif path == "/slow":
-            time.sleep(3)
-            self._send(200, b"late", "text/plain")
+            left = self._client_left(SLOW_S)
+            if not left:
+                self._send(200, b"late", "text/plain")
+            self.server.left_early[path].put(left)
         elif path == "/drip":
             self._drip()
         else:
@@ -81,29 +103,60 @@ class _Handler(BaseHTTPRequestHandler):
         """Headers at once, then a byte every 0.2 s: each read is quick, the whole is slow."""
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", "40")
+        self.send_header("Content-Length", str(DRIP_BYTES))
         self.end_headers()
+        left = False
         try:
-            for _ in range(40):
+            for sent in range(DRIP_BYTES):
+                left = sent > 0 and self._client_left(DRIP_EVERY_S)
+                if left:
+                    break
                 self.wfile.write(b"x")
                 self.wfile.flush()
-                time.sleep(0.2)
         except OSError:
-            pass
+            left = True
+        self.server.left_early["/drip"].put(left)
+
+    def _client_left(self, wait: float) -> bool:
+        """Wait up to ``wait`` seconds; True as soon as the client closes the connection."""
+        readable, _, _ = select.select([self.connection], [], [], wait)
+        if not readable:
+            return False
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
 
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    left_early: defaultdict[str, queue.SimpleQueue[bool]]
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Clients that hang up early (timeouts, size caps) are expected here."""
 
 
+@dataclass(frozen=True)
+class Site:
+    """The running server: its base URL, and what its slow pages saw."""
+
+    url: str
+    """``http://127.0.0.1:PORT``"""
+    _server: _QuietServer
+
+    def left_early(self, path: str) -> bool:
+        """Whether the next client of ``path`` (``/slow``, ``/drip``) hung up before the whole
+        body was sent; waits for that client to be done."""
+        return self._server.left_early[path].get(timeout=SLOW_S + 10)
+
+
 @contextmanager
-def serving() -> Iterator[str]:
-    """Run this module's server in a thread; yield its base URL, ``http://127.0.0.1:PORT``."""
-    with running(_QuietServer(("127.0.0.1", 0), _Handler)) as url:
-        yield url
+def serving() -> Iterator[Site]:
+    """Run this module's server in a thread; yield it as a ``Site``."""
+    server = _QuietServer(("127.0.0.1", 0), _Handler)
+    server.left_early = defaultdict(queue.SimpleQueue)
+    with running(server) as url:
+        yield Site(url, server)
 
 
 @contextmanager

@@ -11,7 +11,9 @@ Knobs, each readable and writable while it runs: ``latency`` (seconds added per 
 ``server_error_every`` (answer 500 to every Nth), ``refuse`` (answer ``CONNECT`` with 502, as a
 proxy does when it cannot reach the host; tunnels already open stay open), ``force_status``
 (answer every request with this HTTP status), ``drop_every`` (hang up on every Nth request
-without answering), ``no_audio`` (answer 200 without audio).
+without answering), ``no_audio`` (answer 200 without audio), ``gather`` (hold requests until
+this many wait together, 10 s at most). Counts for tests: ``arrived``, ``in_flight``,
+``peak_in_flight`` and ``refused_tunnels``.
 
 Standalone, for benchmarks or ``gtts-cli``::
 
@@ -171,12 +173,15 @@ class GttsStandin:
         self.force_status = force_status
         self.drop_every = drop_every
         self.no_audio = no_audio
+        self.gather = 0
         self._port = port
         self._cert_dir = cert_dir
         self._own_cert_dir = cert_dir is None
         self._lock = threading.Lock()
         self._requests: list[Recorded] = []
         self._count = 0
+        self._in_flight = self._peak = self._refused = self._round = self._waiting = 0
+        self._changed = threading.Condition(self._lock)
         self._sockets: set[socket.socket] = set()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -258,11 +263,35 @@ class GttsStandin:
     def texts(self) -> list[str]:
         return [r.text for r in self.requests]
 
+    @property
+    def arrived(self) -> int:
+        """Requests that reached the API since the last reset, answered or not yet."""
+        return self._count
+
+    @property
+    def in_flight(self) -> int:
+        """Requests the stand-in is still working on (sleeping out ``latency``, say)."""
+        return self._in_flight
+
+    @property
+    def peak_in_flight(self) -> int:
+        return self._peak
+
+    @property
+    def refused_tunnels(self) -> int:
+        """``CONNECT`` requests answered 502 because ``refuse`` was set."""
+        return self._refused
+
+    def wait_idle(self, timeout: float = 30) -> bool:
+        """Wait until no connection is open, so no request can still be on its way in."""
+        with self._lock:
+            return self._changed.wait_for(lambda: not self._sockets, timeout)
+
     def reset(self) -> None:
         """Forget the requests seen so far and restart the every-Nth counters."""
         with self._lock:
             self._requests.clear()
-            self._count = 0
+            self._count = self._peak = self._refused = self._waiting = 0
 
     def audio_for(self, text: str) -> bytes:
         """The MP3 the stand-in answers ``text`` with: 60 ms per character."""
@@ -285,6 +314,7 @@ class GttsStandin:
                 self._sockets.add(sock)
             else:
                 self._sockets.discard(sock)
+                self._changed.notify_all()
 
     def _answer(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
         try:
@@ -295,6 +325,30 @@ class GttsStandin:
         with self._lock:
             self._count += 1
             n = self._count
+            self._in_flight += 1
+            self._peak = max(self._peak, self._in_flight)
+            self._wait_for_the_gathering()
+        try:
+            return self._answer_number(n, text, lang)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def _wait_for_the_gathering(self) -> None:
+        """With ``gather`` set, hold requests until that many are waiting together; the last
+        one to arrive lets the batch go (called with the lock held)."""
+        if self.gather <= 1:
+            return
+        self._waiting += 1
+        if self._waiting >= self.gather:
+            self._waiting = 0
+            self._round += 1
+            self._changed.notify_all()
+            return
+        mine = self._round
+        self._changed.wait_for(lambda: self._round != mine, timeout=10)
+
+    def _answer_number(self, n: int, text: str, lang: str) -> tuple[int, dict[str, str], bytes]:
         if self.latency > 0:
             time.sleep(self.latency)
         if self.drop_every and n % self.drop_every == 0:
@@ -313,6 +367,10 @@ class GttsStandin:
         self._record(Recorded(text, lang, 200))
         audio = b"" if self.no_audio else self.audio_for(text)
         return 200, {"Content-Type": "application/json; charset=utf-8"}, batchexecute_body(audio)
+
+    def _count_refused(self) -> None:
+        with self._lock:
+            self._refused += 1
 
     def _record(self, entry: Recorded) -> None:
         with self._lock:
@@ -389,6 +447,7 @@ class _ProxyHandler(_ApiHandler):
 
     def do_CONNECT(self) -> None:
         if self.standin.refuse:
+            self.standin._count_refused()
             self._send(502, {}, b"upstream refused")
             self.close_connection = True
             return

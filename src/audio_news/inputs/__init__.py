@@ -94,7 +94,7 @@ def read_article(
         data = _read_stream(stream, raw_limit, name, max_chars)
     elif url_scheme(source) is not None:
         check_url(source)
-        from .url import fetch  # httpx loads only when a URL is read
+        from .url import fetch  # requests loads only when a URL is read
 
         fetched = fetch(source, max_bytes=limits.max_download_bytes, timeout=limits.fetch_timeout)
         name, data, charset, url = source, fetched.data, fetched.charset, fetched.url

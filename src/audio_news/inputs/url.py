@@ -1,14 +1,23 @@
-"""Download an article over HTTP(S): timeouts, a size cap, few redirects, text types only."""
+"""Download an article over HTTP(S): timeouts, a size cap, few redirects, text types only.
+
+``fetch`` is a loop over redirects of four small steps: send one GET, see whether it redirects,
+check the status and the content type, read the body within the byte cap and the deadline.
+Every transport error is re-raised as one ``FetchError`` that names the URL.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-import httpx
+import requests
+import urllib3.exceptions
 
+from ..config import DEFAULT_FETCH_TIMEOUT_S, DEFAULT_MAX_DOWNLOAD_BYTES
 from ..errors import FetchError, InputError
 from .detect import ACCEPTED_CONTENT_TYPES, check_url
 
@@ -17,6 +26,8 @@ log = logging.getLogger(__name__)
 MAX_REDIRECTS = 5
 USER_AGENT = "audio-news/0.1"
 _ACCEPT = "text/html, application/xhtml+xml, text/markdown, text/plain;q=0.9"
+_MAX_CONNECT_S = 10.0
+_READ_SIZE = 65_536
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,114 @@ class Fetched:
     charset: str | None
 
 
+def fetch(
+    url: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
+    timeout: float = DEFAULT_FETCH_TIMEOUT_S,
+) -> Fetched:
+    """GET ``url``, following at most ``MAX_REDIRECTS`` redirects, within ``timeout`` seconds.
+
+    Every failure is one ``FetchError`` naming the URL: HTTP 4xx/5xx, timeouts, DNS and
+    connection errors, too many redirects, a body over ``max_bytes``, a non-text type.
+    """
+    check_url(url)
+    deadline = time.monotonic() + timeout
+    current = url
+    with requests.Session() as session:
+        session.headers.update({"User-Agent": USER_AGENT, "Accept": _ACCEPT})
+        for _ in range(MAX_REDIRECTS + 1):
+            with _errors_named(current, timeout), _get(session, current, timeout) as response:
+                target = _redirect_target(response, current, origin=url)
+                if target is None:
+                    return _fetched(response, current, max_bytes, deadline)
+            log.info("%s redirects to %s", current, target)
+            current = target
+    raise FetchError(f"cannot fetch {url}: more than {MAX_REDIRECTS} redirects")
+
+
+def _get(session: requests.Session, url: str, timeout: float) -> requests.Response:
+    """Send one GET; the body stays unread until ``_read_capped``."""
+    limits = (min(timeout, _MAX_CONNECT_S), timeout)
+    return session.get(url, stream=True, allow_redirects=False, timeout=limits)
+
+
+def _redirect_target(response: requests.Response, current: str, *, origin: str) -> str | None:
+    """Where ``response`` redirects to (checked like the URL asked for), or None."""
+    if not response.is_redirect:
+        return None
+    target = urljoin(current, response.headers["location"])
+    try:
+        check_url(target)
+    except InputError as e:
+        raise FetchError(f"cannot fetch {origin}: redirected to {e}") from e
+    return target
+
+
+def _fetched(response: requests.Response, url: str, max_bytes: int, deadline: float) -> Fetched:
+    """A final answer: refuse an error status or a type that is not text, else read it."""
+    if response.status_code >= 400:
+        raise FetchError(f"cannot fetch {url}: {_reason(response)}")
+    if response.status_code != 200:
+        raise FetchError(f"cannot fetch {url}: unexpected {_reason(response)}")
+    media, charset = _media_type(response.headers.get("content-type"))
+    if media is not None and media not in ACCEPTED_CONTENT_TYPES:
+        raise FetchError(
+            f"cannot fetch {url}: content type {media} is not an article "
+            "(expected HTML, plain text or Markdown)"
+        )
+    data = _read_capped(response, url, max_bytes, deadline)
+    return Fetched(data=data, url=response.url, content_type=media, charset=charset)
+
+
+def _read_capped(response: requests.Response, url: str, max_bytes: int, deadline: float) -> bytes:
+    """The decoded body, refused once it passes ``max_bytes`` or the clock passes ``deadline``.
+
+    ``read1`` returns whatever one read brings, so a server that drips a byte at a time is
+    caught by the deadline instead of filling a buffer first.
+    """
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(
+            f"cannot fetch {url}: the page is {int(declared):,} bytes, over the download "
+            f"limit of {max_bytes:,} bytes (raise max_download_bytes)"
+        )
+    body = bytearray()
+    while chunk := response.raw.read1(_READ_SIZE, decode_content=True):
+        body += chunk
+        if len(body) > max_bytes:
+            raise FetchError(
+                f"cannot fetch {url}: the page is over the download limit of {max_bytes:,} bytes "
+                "(raise max_download_bytes)"
+            )
+        if time.monotonic() > deadline:
+            raise FetchError(f"cannot fetch {url}: download took too long (timed out)")
+    return bytes(body)
+
+
+@contextmanager
+def _errors_named(url: str, timeout: float) -> Iterator[None]:
+    """Re-raise the transport's errors (requests', and urllib3's while reading) as FetchError."""
+    try:
+        yield
+    except (requests.Timeout, urllib3.exceptions.TimeoutError) as e:
+        raise FetchError(f"cannot fetch {url}: timed out after {timeout:g} s") from e
+    except requests.ConnectionError as e:
+        raise FetchError(f"cannot fetch {url}: cannot connect ({_root_cause(e)})") from e
+    except (requests.RequestException, urllib3.exceptions.HTTPError) as e:
+        raise FetchError(f"cannot fetch {url}: {type(e).__name__}: {e}") from e
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    """The innermost ``OSError`` behind ``error`` ("Connection refused"), else ``error``."""
+    found, link = error, error.__cause__ or error.__context__
+    while link is not None:
+        if isinstance(link, OSError):
+            found = link
+        link = link.__cause__ or link.__context__
+    return found
+
+
 def _media_type(header: str | None) -> tuple[str | None, str | None]:
     if not header:
         return None, None
@@ -43,73 +162,5 @@ def _media_type(header: str | None) -> tuple[str | None, str | None]:
     return parts[0].lower() or None, charset
 
 
-def _reason(response: httpx.Response) -> str:
-    phrase = response.reason_phrase or ""
-    return f"HTTP {response.status_code} {phrase}".strip()
-
-
-def _read_capped(response: httpx.Response, url: str, max_bytes: int, deadline: float) -> bytes:
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(
-            f"cannot fetch {url}: the page is {int(declared):,} bytes, over the download "
-            f"limit of {max_bytes:,} bytes (raise max_download_bytes)"
-        )
-    body = bytearray()
-    for chunk in response.iter_bytes():
-        body += chunk
-        if len(body) > max_bytes:
-            raise FetchError(
-                f"cannot fetch {url}: the page is over the download limit of {max_bytes:,} bytes "
-                "(raise max_download_bytes)"
-            )
-        if time.monotonic() > deadline:
-            raise FetchError(f"cannot fetch {url}: download took too long (timed out)")
-    return bytes(body)
-
-
-def fetch(url: str, *, max_bytes: int = 5_000_000, timeout: float = 20.0) -> Fetched:
-    """GET ``url``, following at most ``MAX_REDIRECTS`` redirects, within ``timeout`` seconds.
-
-    Every failure is one ``FetchError`` naming the URL: HTTP 4xx/5xx, timeouts, DNS and
-    connection errors, too many redirects, a body over ``max_bytes``, a non-text type.
-    """
-    check_url(url)
-    deadline = time.monotonic() + timeout
-    limits = httpx.Timeout(timeout, connect=min(timeout, 10.0))
-    headers = {"User-Agent": USER_AGENT, "Accept": _ACCEPT}
-    current = url
-    try:
-        with httpx.Client(timeout=limits, headers=headers, follow_redirects=False) as client:
-            for _ in range(MAX_REDIRECTS + 1):
-                with client.stream("GET", current) as response:
-                    if response.is_redirect and "location" in response.headers:
-                        target = urljoin(current, response.headers["location"])
-                        try:
-                            check_url(target)
-                        except InputError as e:
-                            raise FetchError(f"cannot fetch {url}: redirected to {e}") from e
-                        log.info("%s redirects to %s", current, target)
-                        current = target
-                        continue
-                    if response.status_code >= 400:
-                        raise FetchError(f"cannot fetch {current}: {_reason(response)}")
-                    if response.status_code != 200:
-                        raise FetchError(f"cannot fetch {current}: unexpected {_reason(response)}")
-                    media, charset = _media_type(response.headers.get("content-type"))
-                    if media is not None and media not in ACCEPTED_CONTENT_TYPES:
-                        raise FetchError(
-                            f"cannot fetch {current}: content type {media} is not an article "
-                            "(expected HTML, plain text or Markdown)"
-                        )
-                    data = _read_capped(response, current, max_bytes, deadline)
-                    return Fetched(
-                        data=data, url=str(response.url), content_type=media, charset=charset
-                    )
-            raise FetchError(f"cannot fetch {url}: more than {MAX_REDIRECTS} redirects")
-    except httpx.TimeoutException as e:
-        raise FetchError(f"cannot fetch {current}: timed out after {timeout:g} s") from e
-    except httpx.ConnectError as e:
-        raise FetchError(f"cannot fetch {current}: cannot connect ({e})") from e
-    except httpx.HTTPError as e:
-        raise FetchError(f"cannot fetch {current}: {type(e).__name__}: {e}") from e
+def _reason(response: requests.Response) -> str:
+    return f"HTTP {response.status_code} {response.reason or ''}".strip()

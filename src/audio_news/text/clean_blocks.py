@@ -11,12 +11,12 @@ from audio_news.text.clean_rules import (
     UPPER,
     Draft,
     Edit,
-    alternation,
     key,
     phrases,
     trailing_credit,
 )
 from audio_news.text.split import abbreviations
+from audio_news.text.tables import alternation
 
 LEAD_WINDOW = 3
 """How many leading paragraphs may hold a dateline, kicker, byline or navigation junk."""
@@ -40,7 +40,7 @@ def _all_chrome() -> re.Pattern[str]:
     table = phrases()
     words = [w for g in _CHROME_GROUPS for w in table[g]["phrases"]]
     words += table["related-tail"]["headers"]
-    one = rf"(?<!\w){alternation(words)}(?!\w)"
+    one = rf"(?<!\w){alternation(words, ignore_case=True)}(?!\w)"
     return re.compile(rf"^{_SEPARATORS}(?:{one}{_SEPARATORS})+$", re.IGNORECASE)
 
 
@@ -50,7 +50,8 @@ def phrase_rule(group: str) -> Callable[[Draft], Edit]:
     "Quảng cáo Đọc tiếp" is all chrome: ``advert`` takes "Quảng cáo", ``read-more`` the rest.
     """
     table = phrases()[group]
-    mine = re.compile(rf"(?<!\w){alternation(table['phrases'])}(?!\w){_SEPARATORS}", re.IGNORECASE)
+    words = alternation(table["phrases"], ignore_case=True)
+    mine = re.compile(rf"(?<!\w){words}(?!\w){_SEPARATORS}", re.IGNORECASE)
     lines = [re.compile(p, re.IGNORECASE) for p in table.get("patterns", [])]
 
     def apply(draft: Draft) -> Edit:

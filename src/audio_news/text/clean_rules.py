@@ -7,14 +7,14 @@ Each function here takes a paragraph and returns ``(new_text, removed_pieces)``;
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
+
+from .tables import alternation, read_toml
 
 UPPER = "".join(c for c in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]) if c.isupper())
 """Latin capitals, Vietnamese ones included, for use inside regex character classes."""
@@ -68,20 +68,9 @@ def per_paragraph(fix: TextFix, *, title: bool = False) -> Callable[[Draft], Edi
     return apply
 
 
-@cache
 def phrases() -> dict[str, Any]:
     """The phrase tables in ``data/clean_phrases.toml``, keyed by rule name."""
-    raw = (
-        resources.files("audio_news")
-        .joinpath("data/clean_phrases.toml")
-        .read_text(encoding="utf-8")
-    )
-    return tomllib.loads(raw)
-
-
-def alternation(words: list[str]) -> str:
-    """A regex group matching any of ``words`` literally, longest first."""
-    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+    return read_toml("clean_phrases.toml")
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -235,7 +224,7 @@ def newsletter(text: str) -> tuple[str, list[str]]:
     table = phrases()["newsletter"]
     if len(text) > 400 or not any(m.casefold() in text.casefold() for m in table["markers"]):
         return text, []
-    ending = re.compile(alternation(table["calls"]) + r"\W*$", re.IGNORECASE)
+    ending = re.compile(alternation(table["calls"], ignore_case=True) + r"\W*$", re.IGNORECASE)
     return ("", [text]) if ending.search(text) else (text, [])
 
 
@@ -264,16 +253,15 @@ def _credit_hints() -> tuple[str, ...]:
     return tuple({w.split()[0] for w in table["words"] + table["bare"]})
 
 
-def _credit_words() -> str:
-    return alternation(phrases()["photo-credit"]["words"])
-
-
 @cache
 def credit_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """Credits in parentheses anywhere, credits ending a paragraph, colon-less end credits."""
-    words = _credit_words()
-    bare = alternation(phrases()["photo-credit"]["bare"])
-    inside = re.compile(rf"\s*\((?:{words}\s*:\s*[^()]{{1,60}}|{bare})\)", re.IGNORECASE)
+    table = phrases()["photo-credit"]
+    words, bare = alternation(table["words"]), alternation(table["bare"])
+    any_case = {k: alternation(table[k], ignore_case=True) for k in ("words", "bare")}
+    inside = re.compile(
+        rf"\s*\((?:{any_case['words']}\s*:\s*[^()]{{1,60}}|{any_case['bare']})\)", re.IGNORECASE
+    )
     name = r"[^\s.!?:;()][^.!?:;()]{0,60}?"
     trailing = re.compile(
         rf"(?:\s*[-–—|]\s*|\s+|^)(?:\((?:{words})\s*:\s*{name}\)|(?:{words})\s*:\s*{name})"

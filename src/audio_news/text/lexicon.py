@@ -9,8 +9,6 @@ with the keys ``written``, ``spoken`` and the optional flags. Flags default to
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -18,9 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-"""Where the built-in tables (abbreviations.csv, units.csv) live."""
+from .tables import alternation, csv_records
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)\S\Z")
 _TRUE = {"1", "true", "yes", "y", "có"}
@@ -41,40 +37,21 @@ class LexiconEntry:
     """Expand only before a number or a capitalised name (Q.1, P.Cô Giang, not 'bà P.')."""
 
 
-@dataclass
-class _Node:
-    children: dict[str, _Node] = field(default_factory=dict)
-    end: str | None = None
-    """The assertion that must hold after a form ending here; None if none ends here."""
-
-
 def _end_assertion(entry: LexiconEntry) -> str:
     return r"(?![^\W\d_])" if entry.whole_word and entry.written[-1:].isalnum() else ""
 
 
-def _render(node: _Node) -> str:
-    branches = [re.escape(ch) + _render(child) for ch, child in sorted(node.children.items())]
-    if node.end is not None:
-        branches.append(node.end)
-    if len(branches) == 1 and node.end is None:
-        return branches[0]
-    return "(?:" + "|".join(branches) + ")"
-
-
-def _trie_pattern(entries: list[LexiconEntry]) -> str:
-    """One regex branch per group of entries, factored as a trie: re tries the longest form
-    first and stays fast with hundreds of entries."""
-    groups: dict[tuple[bool, bool], _Node] = {}
+def _pattern(entries: Iterable[LexiconEntry]) -> str:
+    """One alternation per group of entries (case, start of word); the longest form first."""
+    groups: dict[tuple[bool, bool], dict[str, str]] = {}
     for entry in entries:
         start = entry.whole_word and entry.written[:1].isalnum()
-        node = groups.setdefault((entry.case_sensitive, start), _Node())
-        for ch in entry.written:
-            node = node.children.setdefault(ch, _Node())
-        if node.end is None:
-            node.end = _end_assertion(entry)
+        ends = groups.setdefault((entry.case_sensitive, start), {})
+        ends.setdefault(entry.written, _end_assertion(entry))
     parts = []
-    for (case_sensitive, start), trie in groups.items():
-        body = (r"(?<!\w)" if start else "") + _render(trie)
+    for (case_sensitive, start), ends in groups.items():
+        forms = alternation(ends, ignore_case=not case_sensitive, after=ends.__getitem__)
+        body = (r"(?<!\w)" if start else "") + forms
         parts.append(body if case_sensitive else f"(?i:{body})")
     return "|".join(parts)
 
@@ -96,7 +73,7 @@ class UserLexicon:
                 exact.setdefault(entry.written, entry)
             else:
                 folded.setdefault(entry.written.casefold(), entry)
-        pattern = _trie_pattern(list(self.entries))
+        pattern = _pattern(self.entries)
         object.__setattr__(self, "_pattern", re.compile(pattern) if self.entries else None)
         object.__setattr__(self, "_exact", exact)
         object.__setattr__(self, "_folded", folded)
@@ -174,8 +151,7 @@ def _entry(row: Mapping[str, object], where: str) -> LexiconEntry:
 
 def parse_csv(text: str, source: str = "<csv>") -> UserLexicon:
     """Entries from CSV text with a ``written,spoken,...`` header; '#' lines are comments."""
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    reader = csv.DictReader(io.StringIO("\n".join(lines)), skipinitialspace=True)
+    reader = csv_records(text)
     if reader.fieldnames is None or not {"written", "spoken"} <= set(reader.fieldnames):
         raise ConfigError(f"{source}: the CSV header must name 'written' and 'spoken' columns")
     entries = [
@@ -226,13 +202,3 @@ def load_lexicon(path: str | Path) -> UserLexicon:
     if suffix == ".csv":
         return parse_csv(text, str(path))
     raise ConfigError(f"lexicon {path}: use a .toml or .csv file")
-
-
-def read_data(name: str) -> str:
-    """The text of a built-in table in ``DATA_DIR``."""
-    return (DATA_DIR / name).read_text(encoding="utf-8")
-
-
-def merge(lexicons: Iterable[UserLexicon]) -> UserLexicon:
-    """One lexicon holding every entry, earlier lexicons first."""
-    return UserLexicon(tuple(entry for lexicon in lexicons for entry in lexicon.entries))

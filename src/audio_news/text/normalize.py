@@ -21,7 +21,7 @@ from .dates import (
     read_months_with_year,
     read_times,
 )
-from .lexicon import UserLexicon, parse_csv, read_data
+from .lexicon import UserLexicon, parse_csv
 from .numbers import read_digits, read_number, read_ordinal
 from .roman import read_roman_numerals
 from .symbols import (
@@ -33,6 +33,7 @@ from .symbols import (
     read_symbols,
     spell_acronyms,
 )
+from .tables import read_data
 
 Rule = Callable[[str], str]
 

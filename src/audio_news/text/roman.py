@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .numbers import read_int, read_ordinal
+from .tables import alternation
 
 TRIGGERS = (
     "khóa", "khoá", "đại hội", "lần thứ", "thứ", "thế kỷ", "thế kỉ", "quý", "điều",
@@ -25,7 +26,7 @@ ORDINAL_TRIGGERS = frozenset({"thứ", "lần thứ"})
 _VALUES = {"I": 1, "V": 5, "X": 10}
 _NUMERAL = r"[IVX]+(?![\w]|\.\w)"
 _JOIN = r"(?:\s*,\s*|\s*[-–]\s*|\s+(?:và|hoặc|đến|tới)\s+)"
-_TRIGGER = "|".join(sorted((re.escape(t) for t in TRIGGERS), key=len, reverse=True))
+_TRIGGER = alternation(TRIGGERS, ignore_case=True)
 _PATTERN = re.compile(
     r"(?i:(?<!\w)(" + _TRIGGER + r"))\s+(" + _NUMERAL + r"(?:" + _JOIN + _NUMERAL + r")*)"
 )

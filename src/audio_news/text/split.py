@@ -9,12 +9,11 @@ ellipsis ends a sentence only before a capital letter. Closing quotes stay with 
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from functools import cache
-from importlib import resources
 
 from audio_news.errors import ConfigError
+from audio_news.text.tables import read_toml
 
 CLOSING_QUOTES = "\"”’»)]'„"
 """Characters that may follow a sentence's final punctuation and still belong to it."""
@@ -32,12 +31,7 @@ _TOKEN_BEFORE = re.compile(r"(\S+)$")
 @cache
 def abbreviations() -> frozenset[str]:
     """Every word of the abbreviation table, across its groups."""
-    raw = (
-        resources.files("audio_news")
-        .joinpath("data/split_abbreviations.toml")
-        .read_text(encoding="utf-8")
-    )
-    table = tomllib.loads(raw)
+    table = read_toml("split_abbreviations.toml")
     return frozenset(word for group in table.values() for word in group["words"])
 
 
@@ -143,8 +137,7 @@ def _pack(parts: list[str], max_chars: int) -> list[str]:
 @cache
 def _break_words() -> tuple[frozenset[str], frozenset[str]]:
     """(words never to cut between, words a cut may come just before)."""
-    raw = resources.files("audio_news.data").joinpath("split_breaks.toml").read_text("utf-8")
-    table = tomllib.loads(raw)
+    table = read_toml("split_breaks.toml")
     return frozenset(table["avoid_between"]["words"]), frozenset(table["prefer_before"]["words"])
 
 

@@ -6,14 +6,12 @@ said when an acronym or a code is spelled: PC67 -> pê xê sáu mươi bảy).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import read_data
 from .numbers import read_digits, read_int
+from .tables import alternation, csv_records, read_data
 
 LETTER_NAMES = {
     "A": "a", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "F": "ép", "G": "giê",
@@ -42,14 +40,7 @@ class Unit:
 @lru_cache(maxsize=1)
 def load_units() -> dict[str, Unit]:
     """The table in ``data/units.csv``, keyed by written form."""
-    text = read_data("units.csv")
-    rows = csv.DictReader(
-        io.StringIO(
-            "\n".join(
-                line for line in text.splitlines() if line.strip() and not line.startswith("#")
-            )
-        )
-    )
+    rows = csv_records(read_data("units.csv"))
     return {
         row["written"]: Unit(row["written"], row["spoken"], row["standalone"] == "true")
         for row in rows
@@ -58,10 +49,7 @@ def load_units() -> dict[str, Unit]:
 
 @lru_cache(maxsize=1)
 def _unit_pattern() -> re.Pattern[str]:
-    forms = sorted(load_units(), key=len, reverse=True)
-    return re.compile(
-        r"(?<![^\W\d_])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![^\W\d_]|\d)"
-    )
+    return re.compile(r"(?<![^\W\d_])" + alternation(load_units()) + r"(?![^\W\d_]|\d)")
 
 
 def _after_number(text: str, start: int) -> bool:
