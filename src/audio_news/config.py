@@ -88,15 +88,30 @@ class EngineSettings:
     """Which engine speaks, in which language, and how many requests it may have in flight."""
 
     name: str = DEFAULT_ENGINE
-    """``auto`` or a registered engine's name."""
+    """``auto``, a registered engine's name, or several in the order to try them
+    (``gcloud,gtts,espeak``): each episode is made whole by the first that succeeds."""
     lang: str = DEFAULT_LANG
     """Language code passed to the engine."""
     jobs: int | None = None
     """Requests in flight; None picks the engine's own default."""
+    voice: str | None = None
+    """A voice of the catalog (``audio-news voices``), ``ID`` or ``ENGINE:ID``; None lets each
+    engine use its default voice."""
+    title_voice: str | None = None
+    """The title's voice, when it differs from ``voice`` (config ``[voices] title``)."""
+    voice_model: str | None = None
+    """Path of a Piper voice (``.onnx``, its ``.onnx.json`` beside it) for the piper engine."""
 
     def __post_init__(self) -> None:
         if self.jobs is not None:
             _check_range("jobs", self.jobs, MIN_JOBS, MAX_JOBS)
+        if not self.names:
+            raise ConfigError(f"no engine named in {self.name!r}")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The engines of ``name``, in order (``("auto",)`` for auto)."""
+        return tuple(part.strip() for part in self.name.split(",") if part.strip())
 
 
 @dataclass(frozen=True)
@@ -243,12 +258,25 @@ def _split_flat(flat: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[s
     return tables, {k: v for k, v in flat.items() if k in _OWN_NAMES}
 
 
+SECTION_VOICES = {"body": "voice", "title": "title_voice"}
+"""The ``[voices]`` table of the config file: a voice per section, as engine settings."""
+
+
+def _section_voices(table: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(table) - set(SECTION_VOICES)
+    if unknown:
+        sections = ", ".join(SECTION_VOICES)
+        raise ConfigError(f"[voices] has {', '.join(sorted(unknown))}; its keys are {sections}")
+    return {SECTION_VOICES[section]: voice for section, voice in table.items()}
+
+
 def settings_from_dict(values: dict[str, Any], base: Settings | None = None) -> Settings:
     """Overlay a flat or sectioned dict (as in the TOML file) onto ``base``.
 
     Flat keys (top level or in ``[produce]``) are the parts' field names (``engine`` names the
     engine) and ``Settings``' own fields; a part's table (``[audio]``, ``[tags]``, ...) sets
-    that part; pause lengths go in ``[pauses]``. Other tables (``[feed]``) belong to others.
+    that part; pause lengths go in ``[pauses]``, a voice per section in ``[voices]`` (``title``,
+    ``body``). Other tables (``[feed]``) belong to others.
     """
     base = base or Settings()
     flat = {k: v for k, v in values.items() if not isinstance(v, dict)}
@@ -258,6 +286,7 @@ def settings_from_dict(values: dict[str, Any], base: Settings | None = None) -> 
         table = values.get(part)  # ``engine`` is also a flat key, naming the engine
         if isinstance(table, dict):
             tables[part].update(table)
+    tables["engine"].update(_section_voices(values.get("voices", {})))
     if "disabled_rules" in tables["text"]:
         tables["text"]["disabled_rules"] = frozenset(tables["text"]["disabled_rules"])
     try:

@@ -28,6 +28,7 @@ def episode_document(
     summary: str,
     artist: str | None,
     album: str | None,
+    voice: str = "",
 ) -> dict[str, object]:
     """The episode's JSON document; ``paragraphs[0]`` is the title, times in seconds."""
     return {
@@ -36,6 +37,7 @@ def episode_document(
         "audio": audio_file,
         "duration": _ms(duration),
         "engine": engine,
+        "voice": voice,
         "date": date,
         "summary": summary,
         "artist": artist,

@@ -31,6 +31,8 @@ class TagData:
     cover: Path | None
     language: str = "vie"
     """ISO 639-2 code for TLAN, COMM and USLT."""
+    voice: str = ""
+    """The voice the engine spoke with (TXXX ``voice``)."""
 
 
 def cover_picture(path: Path) -> tuple[str, bytes]:
@@ -67,6 +69,8 @@ def write_tags(mp3: Path, tags: TagData) -> None:
     id3.add(_id3.COMM(encoding=1, lang=lang, desc="", text=tags.summary))
     id3.add(_id3.USLT(encoding=1, lang=lang, desc="", text=tags.transcript))
     id3.add(_id3.TXXX(encoding=1, desc="engine", text=tags.engine))
+    if tags.voice:
+        id3.add(_id3.TXXX(encoding=1, desc="voice", text=tags.voice))
     id3.add(_id3.TXXX(encoding=1, desc="source_sha256", text=tags.source_sha256))
     if picture is not None:
         mime, data = picture
