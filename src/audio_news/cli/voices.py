@@ -28,7 +28,9 @@ def voices(engine: str | None) -> None:
     rows = [HEADER, *table_rows(chosen)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
     for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
     missing = sorted({v.engine for v in chosen} - set(ENGINE_NAMES))
     click.echo(
         f"{len(chosen)} voices; list prices as of {known.prices_date.isoformat()}, "
