@@ -3,6 +3,7 @@ ships, loaded by onnxruntime and phonemized by our espeak-ng bridge."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -14,9 +15,10 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from audio_news.config import EngineSettings
+from audio_news.config import EngineSettings, settings_from_dict
 from audio_news.errors import EngineUnavailable
 from audio_news.models import Clip
+from audio_news.pipeline import Producer
 from audio_news.speech.engines import create_engine
 from audio_news.speech.engines.espeak import phonemize
 from audio_news.speech.engines.piper import (
@@ -175,3 +177,20 @@ def test_produce_with_piper_makes_a_whole_offline_episode(tmp_path: Path) -> Non
     assert loudness == pytest.approx(-16.0, abs=0.6)
     assert peak <= -0.5
     assert "characters, free, made in" in result.stdout
+
+
+def test_speed_changes_the_cached_episode(voice: PiperEngine, tmp_path: Path) -> None:
+    """Piper speaks at the run's speed itself: an episode at 1.5x is not the 1.0x one again."""
+    (tmp_path / "article.txt").write_text(ARTICLE, encoding="utf-8")
+    durations = []
+    for speed in (1.0, 1.5, 1.0):
+        settings = settings_from_dict(
+            {"speed": speed, "out_dir": str(tmp_path / f"out-{speed}"), "player": False}
+        )
+        settings = dataclasses.replace(settings, cache_dir=str(tmp_path / "cache"))
+        episode = Producer(settings, engine=voice).produce(str(tmp_path / "article.txt"))
+        assert episode is not None and episode.engine == "piper"
+        durations.append(episode.duration)
+    normal, fast, again = durations
+    assert fast < 0.85 * normal
+    assert again == pytest.approx(normal, abs=0.01)

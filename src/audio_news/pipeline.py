@@ -206,7 +206,7 @@ class Producer:
         ensure_writable_dir(plan.out_dir)  # fail before synthesis, not after it
         remove_stale_temps(plan.out_dir)
         script, voicing = plan.prepared.script, plan.voicing
-        key = render_key(voicing.name, voicing.voice_id, script.chunks, self._audio(voicing))
+        key = render_key(voicing.name, voicing.voice_id, script.chunks, self.settings.audio)
         self.reporter.start_article(plan.stem, len(script.chunks))
         synthesis: Synthesis | SectionSynthesis | None = None
         stats: SynthStats | None = None
