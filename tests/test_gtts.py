@@ -18,8 +18,8 @@ import imageio_ffmpeg
 import pytest
 
 from audio_news.config import EngineSettings
-from audio_news.errors import EngineError, TransientEngineError
-from audio_news.speech.engines import engine_infos, resolve_engine
+from audio_news.errors import EngineError, EngineUnavailable, TransientEngineError
+from audio_news.speech.choice import EngineChoice, engine_infos
 from audio_news.speech.engines.gtts import GttsEngine, extract_audio, parse_retry_after
 from support.gtts_standin import DROPPED, MS_PER_CHAR, GttsStandin, closed_port, serve_for_test
 
@@ -171,29 +171,33 @@ def test_untrusted_certificate_is_permanent(
     assert standin.requests == []
 
 
+def first_engine(settings: EngineSettings, notes: list[str]) -> str:
+    """The engine a synthesizing run starts with (it probes Google first)."""
+    return EngineChoice(settings, notes.append, probe=True).first().name
+
+
 def test_auto_picks_gtts_when_google_answers(standin: GttsStandin) -> None:
     notes: list[str] = []
-    engine = resolve_engine(EngineSettings(name="auto"), notes.append)
-    assert engine.name == "gtts"
-    assert notes == ["engine: gtts (Google answered)"]
+    assert first_engine(EngineSettings(name="auto"), notes) == "gtts"
+    assert notes == ["engine: gtts (auto: no licensed engine configured; then espeak if it fails)"]
     assert standin.requests == [], "the probe speaks no text"
 
 
 def test_auto_falls_back_to_espeak_quickly_when_unreachable(unreachable: None) -> None:
     notes: list[str] = []
-    engine = resolve_engine(EngineSettings(name="auto"), notes.append)
-    assert engine.name == "espeak"
-    assert notes == [
-        "engine: espeak (Google unreachable: the proxy refused or could not reach the host)"
-    ]
+    assert first_engine(EngineSettings(name="auto"), notes) == "espeak"
+    skipped, chosen = notes
+    assert skipped.startswith("engine: skipping gtts: gtts: unreachable: ")
+    assert chosen.startswith("engine: espeak (auto")
 
 
-def test_named_gtts_never_falls_back(unreachable: None) -> None:
+def test_named_gtts_fails_fast_and_never_falls_back(unreachable: None) -> None:
     notes: list[str] = []
-    engine = resolve_engine(EngineSettings(name="gtts"), notes.append)
-    assert engine.name == "gtts" and notes == []
+    with pytest.raises(EngineUnavailable, match=r"^gtts: unreachable: "):
+        first_engine(EngineSettings(name="gtts"), notes)
+    assert notes == []
     with pytest.raises(TransientEngineError):
-        engine.synthesize(SENTENCE)
+        GttsEngine().synthesize(SENTENCE)
 
 
 def test_engine_infos_follow_reachability(
@@ -210,7 +214,7 @@ def test_engine_infos_follow_reachability(
     monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{closed_port()}")
     offline = {i.name: i for i in engine_infos(EngineSettings())}
     assert not offline["gtts"].available
-    assert "unreachable" in offline["gtts"].detail
+    assert offline["gtts"].detail.startswith("does not answer: ")
     assert offline["espeak"].is_default and not offline["gtts"].is_default
 
 
@@ -260,5 +264,5 @@ def test_unreadable_ca_bundle_is_permanent_and_means_unreachable(
         GttsEngine().synthesize(SENTENCE)
     assert not isinstance(caught.value, TransientEngineError)
     notes: list[str] = []
-    assert resolve_engine(EngineSettings(), notes.append).name == "espeak"
+    assert first_engine(EngineSettings(), notes) == "espeak"
     assert "CA certificate" in notes[0]

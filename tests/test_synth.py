@@ -160,7 +160,10 @@ def test_clips_come_back_in_input_order_when_answers_do_not() -> None:
     clips, stats = run(engine, texts, jobs=8)
     assert list(clips) == [fake_clip(t) for t in texts]
     assert engine.answered != texts, "the test needs answers out of order"
-    assert stats == SynthStats(requested=24, cached=0, retried=0, seconds=stats.seconds)
+    characters = sum(len(t) for t in texts)  # what a vendor bills: every text, once
+    assert stats == SynthStats(
+        requested=24, cached=0, retried=0, seconds=stats.seconds, characters=characters
+    )
 
 
 def test_duplicate_texts_are_synthesized_once() -> None:
@@ -586,6 +589,7 @@ def test_espeak_through_the_pool_and_cache(tmp_path: Path) -> None:
     cache = SegmentCache(tmp_path)
     cold, cold_stats = synthesize_chunks(espeak, SENTENCES, speed=1.0, jobs=None, cache=cache)
     assert (cold_stats.requested, cold_stats.cached) == (4, 0)
+    assert cold_stats.characters == sum(len(t) for t in set(SENTENCES)), "a repeat is not sent"
     assert [c.codec for c in cold] == ["pcm_s16le"] * 5
     assert cold[1] == cold[3]
     # Longer sentences give longer audio, so a clip in the wrong slot would show.
@@ -596,7 +600,7 @@ def test_espeak_through_the_pool_and_cache(tmp_path: Path) -> None:
     assert abs(len(cold[2].data) - len(direct.data)) < 0.02 * len(direct.data)
     warm, warm_stats = synthesize_chunks(espeak, SENTENCES, speed=1.0, jobs=None, cache=cache)
     assert list(warm) == list(cold)
-    assert (warm_stats.requested, warm_stats.cached) == (0, 4)
+    assert (warm_stats.requested, warm_stats.cached, warm_stats.characters) == (0, 4, 0)
 
 
 def test_gtts_standin_answering_429_to_every_fourth_request(

@@ -162,11 +162,19 @@ class EngineSettings:
     """Which engine speaks, in which language, and how many requests it may have in flight."""
 
     name: str = DEFAULT_ENGINE
-    """``auto`` or a registered engine's name."""
+    """``auto``, a registered engine's name, or several in the order to try them
+    (``gcloud,gtts,espeak``): each episode is made whole by the first that succeeds."""
     lang: str = DEFAULT_LANG
     """Language code passed to the engine."""
     jobs: int | None = None
     """Requests in flight; None picks the engine's own default."""
+    voice: str | None = None
+    """A voice of the catalog (``audio-news voices``), ``ID`` or ``ENGINE:ID``; None lets each
+    engine use its default voice."""
+    title_voice: str | None = None
+    """The title's voice, when it differs from ``voice`` (config ``[voices] title``)."""
+    voice_model: str | None = None
+    """Path of a Piper voice (``.onnx``, its ``.onnx.json`` beside it) for the piper engine."""
 
     def __post_init__(self) -> None:
         check_types(self)
@@ -174,6 +182,13 @@ class EngineSettings:
             raise ConfigError("the engine and the language must not be empty")
         if self.jobs is not None:
             _check_range("jobs", self.jobs, MIN_JOBS, MAX_JOBS)
+        if not self.names:
+            raise ConfigError(f"no engine named in {self.name!r}")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The engines of ``name``, in order (``("auto",)`` for auto)."""
+        return tuple(part.strip() for part in self.name.split(",") if part.strip())
 
 
 @dataclass(frozen=True)
@@ -339,12 +354,25 @@ def _check_known(table_name: str, table: dict[str, Any], cls: type[Any]) -> None
         raise ConfigError(f"unknown setting(s): {names}")
 
 
+SECTION_VOICES = {"body": "voice", "title": "title_voice"}
+"""The ``[voices]`` table of the config file: a voice per section, as engine settings."""
+
+
+def _section_voices(table: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(table) - set(SECTION_VOICES)
+    if unknown:
+        sections = ", ".join(SECTION_VOICES)
+        raise ConfigError(f"[voices] has {', '.join(sorted(unknown))}; its keys are {sections}")
+    return {SECTION_VOICES[section]: voice for section, voice in table.items()}
+
+
 def settings_from_dict(values: dict[str, Any], base: Settings | None = None) -> Settings:
     """Overlay a flat or sectioned dict (as in the TOML file) onto ``base``.
 
     Flat keys (top level or in ``[produce]``) are the parts' field names (``engine`` names the
     engine) and ``Settings``' own fields; a part's table (``[audio]``, ``[tags]``, ...) sets
-    that part; pause lengths go in ``[pauses]``. Other tables (``[feed]``) belong to others.
+    that part; pause lengths go in ``[pauses]``, a voice per section in ``[voices]`` (``title``,
+    ``body``). Other tables (``[feed]``) belong to others.
     """
     base = base or Settings()
     flat = {k: v for k, v in values.items() if not isinstance(v, dict)}
@@ -361,6 +389,9 @@ def settings_from_dict(values: dict[str, Any], base: Settings | None = None) -> 
     rules = tables["text"].get("disabled_rules")
     if isinstance(rules, list | tuple | set | frozenset):
         tables["text"]["disabled_rules"] = frozenset(rules)
+    voices = values.get("voices", {})
+    if isinstance(voices, dict):
+        tables["engine"].update(_section_voices(voices))
     try:
         pauses = dataclasses.replace(base.audio.pauses, **values.get("pauses", {}))
         parts = {part: dataclasses.replace(getattr(base, part), **tables[part]) for part in PARTS}

@@ -109,4 +109,9 @@ class Episode:
     duration: float
     segments: tuple[Segment, ...]
     engine: str
+    """The one engine that spoke the whole episode."""
     loudness_lufs: float | None = None
+    voice: str = ""
+    """The voice it spoke with (``title=..., body=...`` when the sections differ)."""
+    characters: int = 0
+    """Characters sent to the engine for it; 0 when every clip came from the cache."""

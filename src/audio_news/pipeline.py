@@ -11,12 +11,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .audio import Rendered, render_episode
 from .audio.render_cache import load_render, render_key, store_render
 from .config import AudioSettings, Settings
-from .errors import InputError, OutputError
+from .errors import EngineError, InputError, OutputError
 from .fsutil import atomic_path, ensure_writable_dir, make_dir, remove_stale_temps
 from .inputs import read_article
 from .models import Article, Episode, Removal, Script
@@ -27,9 +27,10 @@ from .output.sidecars import write_sidecars
 from .output.tags import cover_picture, tag_episode
 from .progress import Reporter, SilentReporter
 from .speech.cache import SegmentCache
-from .speech.engines import resolve_engine
+from .speech.choice import EngineChoice, Voicing
 from .speech.engines.base import Engine
-from .speech.synthesis import Synthesis
+from .speech.sections import SectionSynthesis
+from .speech.synthesis import Synthesis, SynthStats
 from .text.clean import clean_article
 from .text.lexicon import load_lexicon
 from .text.normalize import Normalizer
@@ -78,7 +79,7 @@ def prepare(
     return Prepared(article, removed, build_script(article, normalizer.normalize, max_chars))
 
 
-def output_fingerprint(article: Article, settings: Settings, engine: Engine) -> str:
+def output_fingerprint(article: Article, settings: Settings, engine: Engine | Voicing) -> str:
     """What decides an episode's content; an unchanged fingerprint means up to date."""
     relevant = {
         "version": __version__,
@@ -134,21 +135,22 @@ class Plan:
     stem: str
     """File name of the episode's files without extension."""
     fingerprint: str
+    voicing: Voicing
+    """The engine and voices the script was made for."""
 
     def path(self, extension: str) -> Path:
         return self.out_dir / f"{self.stem}{extension}"
 
 
-def episode_document(
-    plan: Plan, rendered: Rendered, engine: str, credits: Credits
-) -> EpisodeDocument:
+def episode_document(plan: Plan, rendered: Rendered, credits: Credits) -> EpisodeDocument:
     """The document of a planned episode once its audio is assembled."""
     article = plan.prepared.article
     return EpisodeDocument(
         title=article.title,
         audio=plan.path(".mp3").name,
         duration=round(rendered.duration, 3),
-        engine=engine,
+        engine=plan.voicing.name,
+        voice=plan.voicing.label,
         date=credits.date,
         summary=article.paragraphs[0],
         artist=credits.artist,
@@ -196,7 +198,8 @@ def publishing_steps(settings: Settings) -> tuple[PublishingStep, ...]:
 
 
 class Producer:
-    """Makes episodes one after another with one engine, normalizer and cache.
+    """Makes episodes one after another with one normalizer and cache, and the run's engines:
+    each episode is made whole by the first of them that succeeds.
 
     A batch calls ``finish`` after its last episode, for the steps run once per batch.
     """
@@ -207,22 +210,34 @@ class Producer:
         self.settings = settings
         self.reporter = reporter or SilentReporter()
         self.steps = publishing_steps(settings)  # reads the cover: a bad one fails here
-        self.engine = engine or self._pick_engine()
+        if engine is not None:
+            self.choice = EngineChoice.fixed(engine, settings.engine)
+        else:
+            self.choice = EngineChoice(settings.engine, self.reporter.note, probe=True)
+        self.voicing = self.choice.first()
         self.normalizer = make_normalizer(settings)
         self.cache = SegmentCache(settings.resolved_cache_dir()) if settings.use_cache else None
         # The last episode made since ``finish`` ran, and its folder.
         self._unfinished: tuple[EpisodeDocument, Path] | None = None
 
-    def _pick_engine(self) -> Engine:
-        return resolve_engine(self.settings.engine, self.reporter.note)
+    @property
+    def engine(self) -> Engine:
+        """The engine episodes are first tried with."""
+        return self.voicing.engine
 
     def plan(self, source: str, stdin: BinaryIO | None = None) -> Plan:
         """Read and script ``source`` and decide where its episode goes."""
-        prepared = prepare(source, self.settings, self.engine.max_chars, self.normalizer, stdin)
+        article, removed = read_and_clean(source, self.settings, stdin)
+        return self._plan_for(article, removed, self.voicing)
+
+    def _plan_for(self, article: Article, removed: tuple[Removal, ...], voicing: Voicing) -> Plan:
+        """The plan of an article already read, scripted for ``voicing``'s engine."""
+        script = build_script(article, self.normalizer.normalize, voicing.engine.max_chars)
+        prepared = Prepared(article, removed, script)
         out_dir = Path(self.settings.out_dir)
         stem = episode_stem(out_dir, prepared.article)
-        fingerprint = output_fingerprint(prepared.article, self.settings, self.engine)
-        return Plan(prepared, out_dir, stem, fingerprint)
+        fingerprint = output_fingerprint(prepared.article, self.settings, voicing)
+        return Plan(prepared, out_dir, stem, fingerprint, voicing)
 
     def produce(
         self, source: str, *, force: bool = True, stdin: BinaryIO | None = None
@@ -235,14 +250,29 @@ class Producer:
         return self.make(plan)
 
     def make(self, plan: Plan) -> Episode:
-        """Synthesize, assemble and publish one planned episode."""
+        """Make one planned episode; when its engine fails, make it again, from the start,
+        with the next engine of the run (never a mix of two engines' clips)."""
+        while True:
+            try:
+                return self._make(plan)
+            except EngineError as e:
+                after = self.choice.next_after(plan.voicing.name)
+                if after is None:
+                    raise
+                self.reporter.note(
+                    f"engine: {plan.voicing.name} failed ({e}); making it again with {after.name}"
+                )
+                plan = self._plan_for(plan.prepared.article, plan.prepared.removed, after)
+
+    def _make(self, plan: Plan) -> Episode:
+        """Synthesize, assemble and publish one planned episode with its one engine."""
         ensure_writable_dir(plan.out_dir)  # fail before synthesis, not after it
         remove_stale_temps(plan.out_dir)
         self.reporter.start_article(plan.stem, len(plan.prepared.script.chunks))
         try:
-            rendered = self._render(plan)
+            rendered, characters = self._render(plan)
             credits = Credits.resolve(self.settings.tags, plan.prepared.article.meta)
-            document = episode_document(plan, rendered, self.engine.name, credits)
+            document = episode_document(plan, rendered, credits)
             self.publish(document, plan.out_dir)
         finally:
             self.reporter.finish_article()
@@ -255,7 +285,9 @@ class Producer:
             duration=document.duration,
             segments=document.segments,
             engine=document.engine,
+            voice=document.voice,
             loudness_lufs=rendered.loudness_lufs,
+            characters=characters,
         )
 
     def publish(self, document: EpisodeDocument, out_dir: Path) -> None:
@@ -276,12 +308,13 @@ class Producer:
             if step.per_batch:
                 step.run(document, out_dir)
 
-    def _render(self, plan: Plan) -> Rendered:
-        """The episode's MP3, untagged and in place: from the render cache, or made now."""
-        script = plan.prepared.script
-        key = render_key(self.engine.name, self.engine.voice_id, script.chunks, self.settings.audio)
+    def _render(self, plan: Plan) -> tuple[Rendered, int]:
+        """The episode's MP3, untagged and in place, from the render cache or made now; and
+        the characters sent to the engine for it (0 from the cache)."""
+        script, voicing = plan.prepared.script, plan.voicing
+        key = render_key(voicing.name, voicing.voice_id, script.chunks, self.settings.audio)
         cached = load_render(self.cache, key) if self.cache is not None else None
-        synthesis: Synthesis | None = None
+        synthesis: Synthesis | SectionSynthesis | None = None
         try:
             # Not created up front: a run killed during synthesis leaves nothing behind.
             with atomic_path(plan.path(".mp3"), create=False) as tmp_mp3:
@@ -289,37 +322,40 @@ class Producer:
                     make_dir(plan.out_dir)
                     tmp_mp3.write_bytes(cached[0])
                     self.reporter.advance(len(script.chunks))
-                    return cached[1]
-                synthesis = self._start_synthesis(script)
+                    return cached[1], 0
+                synthesis = self._start_synthesis(script, voicing)
                 rendered = render_episode(
                     synthesis.clips,
                     script.chunks,
-                    self._audio_settings(),
+                    self._audio(voicing),
                     tmp_mp3,
                     self.reporter.stage,
                 )
-                synthesis.result()
+                stats: SynthStats = synthesis.result()
                 self._keep_render(key, tmp_mp3, rendered)
-                return rendered
+                return rendered, stats.characters
         finally:
             if synthesis is not None:
                 synthesis.cancel()
 
-    def _start_synthesis(self, script: Script) -> Synthesis:
+    def _start_synthesis(self, script: Script, voicing: Voicing) -> Synthesis | SectionSynthesis:
         """Synthesis of the script's chunks, running while assembly reads its clips."""
-        return Synthesis(
-            self.engine,
-            [chunk.text for chunk in script.chunks],
-            speed=self.settings.audio.speed,
-            jobs=self.settings.engine.jobs,
-            cache=self.cache,
-            on_done=self.reporter.advance,
-        )
+        texts = [chunk.text for chunk in script.chunks]
+        options: dict[str, Any] = {
+            "speed": self.settings.audio.speed,
+            "jobs": self.settings.engine.jobs,
+            "cache": self.cache,
+            "on_done": self.reporter.advance,
+        }
+        if voicing.title is None:
+            return Synthesis(voicing.engine, texts, **options)
+        titles = sum(1 for chunk in script.chunks if chunk.paragraph == 0)
+        return SectionSynthesis(voicing.title, voicing.engine, texts, titles, **options)
 
-    def _audio_settings(self) -> AudioSettings:
+    def _audio(self, voicing: Voicing) -> AudioSettings:
         """What assembly applies: no stretching when the engine spoke at the run's speed."""
         audio = self.settings.audio
-        return dataclasses.replace(audio, speed=1.0) if self.engine.applies_speed else audio
+        return dataclasses.replace(audio, speed=1.0) if voicing.engine.applies_speed else audio
 
     def _keep_render(self, key: str, mp3: Path, rendered: Rendered) -> None:
         if self.cache is None:

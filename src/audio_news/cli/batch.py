@@ -12,6 +12,7 @@ from ..config import Settings
 from ..errors import AudioNewsError
 from ..models import Episode
 from ..pipeline import Producer
+from ..speech.voices import total_cost
 from .console import make_reporter
 
 
@@ -23,17 +24,26 @@ class Failure:
 
 def _describe(episode: Episode, seconds: float) -> str:
     loudness = f", {episode.loudness_lufs:.1f} LUFS" if episode.loudness_lufs is not None else ""
+    voice = f" {episode.voice}" if episode.voice else ""
     return (
         f"{episode.mp3_path} ({episode.duration:.1f} s, {len(episode.segments)} segments"
-        f"{loudness}, {episode.engine}, made in {seconds:.1f} s)"
+        f"{loudness}, {episode.engine}{voice}, {_spending([episode])}, made in {seconds:.1f} s)"
     )
+
+
+def _spending(episodes: Sequence[Episode]) -> str:
+    """Characters sent and what they cost, for the batch summary."""
+    characters = sum(e.characters for e in episodes)
+    cost = total_cost((e.engine, e.voice, e.characters) for e in episodes)
+    return f"{characters:,} characters, {cost}"
 
 
 def run_batch(sources: Sequence[str], settings: Settings, *, force: bool) -> list[Failure]:
     """Produce every source in order; print one line per episode and a summary."""
     reporter, live = make_reporter(settings.quiet, len(sources))
     failures: list[Failure] = []
-    made = skipped = 0
+    made: list[Episode] = []
+    skipped = 0
     with live or contextlib.nullcontext():
         producer = Producer(settings, reporter)
         for source in sources:
@@ -46,7 +56,7 @@ def run_batch(sources: Sequence[str], settings: Settings, *, force: bool) -> lis
             if episode is None:
                 skipped += 1
                 continue
-            made += 1
+            made.append(episode)
             if not settings.quiet:
                 print(_describe(episode, time.perf_counter() - started), file=sys.stdout)
         try:
@@ -54,8 +64,9 @@ def run_batch(sources: Sequence[str], settings: Settings, *, force: bool) -> lis
         except AudioNewsError as e:
             failures.append(Failure(settings.out_dir, str(e)))
     if len(sources) > 1 and not settings.quiet:
-        summary = f"{made} made, {skipped} up to date, {len(failures)} failed"
+        summary = f"{len(made)} made, {skipped} up to date, {len(failures)} failed"
         print(summary, file=sys.stderr)
+        print(f"sent: {_spending(made)}", file=sys.stderr)
     for failure in failures:
         named = failure.source in failure.message
         if (len(sources) > 1 or settings.quiet) and not named:

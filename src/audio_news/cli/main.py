@@ -26,8 +26,6 @@ from ..config import (
 from ..errors import AudioNewsError
 from ..version import __version__
 
-ENGINE_CHOICES = ("auto", "gtts", "espeak")
-
 
 def _settings(ctx: click.Context, **given: Any) -> Settings:
     """Config file values, overlaid with the options the user actually gave."""
@@ -39,11 +37,29 @@ def _settings(ctx: click.Context, **given: Any) -> Settings:
 
 
 def engine_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--engine",
-        type=click.Choice(ENGINE_CHOICES),
-        help="Voice: gtts (Google, online), espeak (offline), auto (gtts if Google answers).",
-    )(f)
+    """``--engine``, ``--voice`` and ``--voice-model``: who speaks."""
+    for option in reversed(
+        [
+            click.option(
+                "--engine",
+                metavar="NAME[,NAME...]",
+                help="Engine, or engines to try in order (gcloud,gtts,espeak); "
+                "see `audio-news engines` [default: auto].",
+            ),
+            click.option(
+                "--voice",
+                metavar="ID",
+                help="A voice from `audio-news voices` (ID or ENGINE:ID).",
+            ),
+            click.option(
+                "--voice-model",
+                type=click.Path(dir_okay=False),
+                help="Piper voice file (.onnx, with its .onnx.json beside it).",
+            ),
+        ]
+    ):
+        f = option(f)
+    return f
 
 
 def text_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -182,19 +198,30 @@ def produce(
 @cli.command(short_help="Show exactly what will be spoken.")
 @click.argument("article")
 @engine_option
+@click.option(
+    "--cost", is_flag=True, help="Also print the characters sent and their estimated cost."
+)
 @text_options
 @click.pass_context
-def script(ctx: click.Context, /, **options: Any) -> None:
-    """Print exactly what will be spoken: the title, then one line per chunk."""
-    from ..pipeline import prepare
-    from ..speech.engines import resolve_engine
+def script(ctx: click.Context, /, article: str, cost: bool, **options: Any) -> None:
+    """Print exactly what will be spoken: the title, then one line per chunk.
 
-    article = options.pop("article")
+    Nothing is sent anywhere: the engine is the first of the run's, as far as can be told
+    without asking the network.
+    """
+    from ..pipeline import prepare
+    from ..speech.choice import EngineChoice
+    from ..speech.voices import estimate
+
     settings = _settings(ctx, **options)
-    engine = resolve_engine(settings.engine, lambda message: click.echo(message, err=True))
-    prepared = prepare(article, settings, engine.max_chars)
+    choice = EngineChoice(settings.engine, lambda note: click.echo(note, err=True), probe=False)
+    voicing = choice.first()
+    prepared = prepare(article, settings, voicing.engine.max_chars)
     for chunk in prepared.script.chunks:
         click.echo(chunk.text)
+    if cost:
+        characters = sum(len(text) for text in {chunk.text for chunk in prepared.script.chunks})
+        click.echo(f"cost: {estimate(voicing.name, voicing.label, characters)}", err=True)
 
 
 @cli.command(short_help="Show the cleaned article, or what was removed.")
@@ -229,16 +256,19 @@ def clean(
 
 
 @cli.command(short_help="List the speech engines and the default.")
+@engine_option
 @click.pass_context
-def engines(ctx: click.Context) -> None:
-    """List the speech engines, whether each works here, and the default."""
-    from ..speech.engines import engine_infos
+def engines(ctx: click.Context, /, **options: Any) -> None:
+    """List the speech engines: whether each is set up (credentials, a voice file), runs here
+    and answers, and the one a run starts with."""
+    from ..speech.choice import engine_infos
 
-    settings = _settings(ctx)
+    settings = _settings(ctx, **options)
     for info in engine_infos(settings.engine):
         state = "available" if info.available else "unavailable"
         default = " (default)" if info.is_default else ""
-        click.echo(f"{info.name:8} {state:12} {info.detail}{default}")
+        setup = f"setup: {info.credentials}"
+        click.echo(f"{info.name:8} {state:12} {setup:22} {info.detail}{default}")
 
 
 @cli.group()
@@ -271,9 +301,11 @@ def cache_clear(ctx: click.Context, cache_dir: str | None) -> None:
 
 def _attach_publish_commands() -> None:
     from .publish import feed, serve
+    from .voices import voices
 
     cli.add_command(feed)
     cli.add_command(serve)
+    cli.add_command(voices)
 
 
 _attach_publish_commands()

@@ -63,6 +63,7 @@ class EpisodeDocument:
     """File name of the MP3, beside the JSON; its stem names the episode's other files."""
     duration: float
     engine: str
+    """The one engine that spoke the whole episode."""
     date: str
     """``YYYY-MM-DD``."""
     summary: str
@@ -78,6 +79,8 @@ class EpisodeDocument:
     """Hex digest of the article's bytes as read."""
     fingerprint: str | None = None
     """What decided the episode's content; unchanged means the episode is up to date."""
+    voice: str = ""
+    """The voice the engine spoke with (empty when the engine has one voice)."""
 
     @property
     def slug(self) -> str:
@@ -110,6 +113,7 @@ class EpisodeDocument:
             "audio": self.audio,
             "duration": self.duration,
             "engine": self.engine,
+            "voice": self.voice,
             "date": self.date,
             "summary": self.summary,
             "artist": self.artist,
@@ -232,6 +236,7 @@ _FIELDS: tuple[tuple[str, Callable[[object], bool], str], ...] = (
     ("audio", _is_audio_name, "audio must be the plain file name of an MP3"),
     ("title", _is_str, "title must be a string"),
     ("engine", _is_str, "engine must be a string"),
+    ("voice", _is_optional_str, "voice must be a string"),
     ("date", _is_date, "date must be YYYY-MM-DD"),
     ("summary", _is_str, "summary must be a string"),
     ("duration", _is_number, "duration must be a number of seconds"),
@@ -284,6 +289,7 @@ def _from_raw(raw: object) -> EpisodeDocument:
         audio=raw["audio"],
         duration=float(raw["duration"]),
         engine=raw["engine"],
+        voice=raw.get("voice") or "",
         date=raw["date"],
         summary=raw["summary"],
         artist=raw.get("artist"),

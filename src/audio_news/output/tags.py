@@ -42,6 +42,8 @@ class TagData:
     cover: Picture | None
     language: str = "vie"
     """ISO 639-2 code for TLAN, COMM and USLT."""
+    voice: str = ""
+    """The voice the engine spoke with (TXXX ``voice``)."""
 
 
 def cover_picture(path: Path) -> Picture:
@@ -77,6 +79,8 @@ def write_tags(mp3: Path, tags: TagData) -> None:
     id3.add(_id3.COMM(encoding=1, lang=lang, desc="", text=tags.summary))
     id3.add(_id3.USLT(encoding=1, lang=lang, desc="", text=tags.transcript))
     id3.add(_id3.TXXX(encoding=1, desc="engine", text=tags.engine))
+    if tags.voice:
+        id3.add(_id3.TXXX(encoding=1, desc="voice", text=tags.voice))
     if tags.source_sha256:
         id3.add(_id3.TXXX(encoding=1, desc="source_sha256", text=tags.source_sha256))
     if tags.cover is not None:
@@ -102,6 +106,7 @@ def episode_tags(episode: EpisodeDocument, cover: Picture | None = None) -> TagD
         engine=episode.engine,
         source_sha256=episode.source_sha256,
         cover=cover,
+        voice=episode.voice,
     )
 
 

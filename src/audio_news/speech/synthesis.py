@@ -55,6 +55,8 @@ class SynthStats:
     """Failed tries that were tried again."""
     seconds: float
     """Wall time of the whole run."""
+    characters: int = 0
+    """Characters of the texts the engine was asked for and answered (what a vendor bills)."""
 
 
 class Synthesis:
@@ -142,10 +144,13 @@ class Synthesis:
         voice = engine.voice_id
         keys = {text: SegmentCache.key(engine.name, voice, self._speed, text) for text in positions}
         cache_broken = False
+        characters = 0
 
         def deliver(text: str, clip: Clip, fresh: bool) -> None:
-            nonlocal cache_broken
+            nonlocal cache_broken, characters
             results.store(positions[text], clip)
+            if fresh:
+                characters += len(text)
             if fresh and cache is not None and not cache_broken:
                 try:
                     cache.put(keys[text], clip)
@@ -173,6 +178,7 @@ class Synthesis:
             cached=len(positions) - len(missing),
             retried=scheduler.retried,
             seconds=time.monotonic() - started,
+            characters=characters,
         )
         log.debug("synthesis: %s", stats)
         return stats

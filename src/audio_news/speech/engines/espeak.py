@@ -26,6 +26,7 @@ _INITIALIZE_DONT_EXIT = 0x8000
 _CHARS_UTF8 = 1
 _POS_CHARACTER = 1
 _EE_OK = 0
+_PHONEMES_IPA = 0x02
 
 _SynthCallback = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
@@ -82,6 +83,12 @@ class _Library:
         lib.espeak_Synth.restype = ctypes.c_int
         lib.espeak_Synchronize.argtypes = []
         lib.espeak_Synchronize.restype = ctypes.c_int
+        lib.espeak_TextToPhonemes.argtypes = [
+            ctypes.POINTER(ctypes.c_void_p),
+            ctypes.c_int,
+            ctypes.c_int,
+        ]
+        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
 
     def _collect(self, wav: Any, numsamples: int, events: int | None) -> int:
         if numsamples > 0 and wav:
@@ -108,6 +115,22 @@ class _Library:
         pcm, self._pcm = b"".join(self._pcm), []
         return pcm
 
+    def phonemes(self, text: str) -> list[str]:
+        """IPA phonemes of each clause espeak-ng finds in ``text``; the caller holds ``lock``.
+
+        Punctuation is not in them: espeak-ng reads it as the end of a clause.
+        """
+        data = ctypes.create_string_buffer(text.encode("utf-8"))
+        pointer = ctypes.c_void_p(ctypes.addressof(data))
+        clauses: list[str] = []
+        while pointer.value:  # espeak-ng sets it to NULL after the last clause
+            found = self._lib.espeak_TextToPhonemes(
+                ctypes.byref(pointer), _CHARS_UTF8, _PHONEMES_IPA
+            )
+            if found:
+                clauses.append(found.decode("utf-8", "replace"))
+        return clauses
+
 
 _library: _Library | None = None
 _library_lock = threading.Lock()
@@ -119,6 +142,17 @@ def _load() -> _Library:
         if _library is None:
             _library = _Library()
         return _library
+
+
+def phonemize(voice: str, text: str) -> list[str]:
+    """IPA phonemes of each clause of ``text`` in espeak-ng ``voice`` (e.g. ``vi``, ``en-us``).
+
+    The phonemizer Piper voices were trained on; safe to call from any thread.
+    """
+    library = _load()
+    with library.lock:
+        library.set_voice(voice)
+        return library.phonemes(text.replace("\0", " "))
 
 
 class EspeakEngine:
@@ -139,6 +173,10 @@ class EspeakEngine:
     def version(self) -> str:
         """The libespeak-ng version string, e.g. ``1.52.0``."""
         return self._lib.version
+
+    @property
+    def voice(self) -> str:
+        return self._voice
 
     @property
     def voice_id(self) -> str:

@@ -104,6 +104,11 @@ class GttsEngine:
         self._local = threading.local()
 
     @property
+    def voice(self) -> str:
+        """Google Translate has one voice per language: the language is its name."""
+        return self._lang
+
+    @property
     def voice_id(self) -> str:
         return f"gtts lang={self._lang} tld={self._tld}"
 
@@ -195,6 +200,11 @@ def probe(
     if not outcome:
         return f"no answer within {deadline:g} s"
     return outcome[0]
+
+
+def unreachable(settings: object) -> str | None:
+    """The engine's quick check before a run: None when Google answered ``probe``."""
+    return probe()
 
 
 def _short_reason(error: Exception) -> str:
