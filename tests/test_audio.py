@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import threading
 import warnings
@@ -220,6 +221,33 @@ def test_mp3_clips_are_decoded_while_later_ones_are_still_coming(
     assert len(rest) == 3
     seconds = len(pcm_clips[3].data) / 2 / pcm_clips[3].sample_rate
     assert abs(len(rest[-1]) / 2 / 24_000 - seconds) < 0.002
+
+
+def _ffmpeg_children() -> list[int]:
+    """Our ffmpeg child processes still alive (not yet reaped)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            comm, rest = stat.read_text().rsplit(")", 1)
+        except OSError:  # gone meanwhile
+            continue
+        if "ffmpeg" in comm and int(rest.split()[1]) == os.getpid():
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_an_mp3_batch_read_in_part_stops_its_ffmpeg(espeak: EspeakEngine, tmp_path: Path) -> None:
+    pcm_clips, _ = _episode(espeak)
+    mp3s = [
+        Clip(_to_mp3(c.data, c.sample_rate, True, tmp_path / f"{n}.mp3"), "mp3", 24_000)
+        for n, c in enumerate(pcm_clips[:3])
+    ]
+    assert not _ffmpeg_children()
+    pcm = iter_pcm(mp3s, range(3), 24_000)
+    next(pcm)
+    assert len(_ffmpeg_children()) == 1
+    pcm.close()
+    assert not _ffmpeg_children()
 
 
 def test_converted_clips_are_decoded_once_and_pcm_is_not_copied(
