@@ -177,7 +177,6 @@ class Producer:
         script = plan.prepared.script
         key = render_key(self.engine.name, self.engine.voice_id, script.chunks, self.settings.audio)
         self.reporter.start_article(plan.stem, len(script.chunks))
-        synthesis: Synthesis | None = None
         try:
             cached = load_render(self.cache, key) if self.cache is not None else None
             # Not created up front: a run killed during synthesis leaves nothing behind.
@@ -188,26 +187,24 @@ class Producer:
                     rendered = cached[1]
                     self.reporter.advance(len(script.chunks))
                 else:
-                    synthesis = self._start_synthesis(script)
-                    rendered = render_episode(
-                        synthesis.clips,
-                        script.chunks,
-                        self._audio_settings(),
-                        tmp_mp3,
-                        self.reporter.stage,
-                    )
-                    synthesis.result()
+                    with self._synthesis(script) as synthesis:
+                        rendered = render_episode(
+                            synthesis.clips,
+                            script.chunks,
+                            self._audio_settings(),
+                            tmp_mp3,
+                            self.reporter.stage,
+                        )
+                        synthesis.result()
                     self._keep_render(key, tmp_mp3, rendered)
                 self.reporter.stage("tagging")
                 write_tags(tmp_mp3, self._tag_data(plan))
             return self._write_sidecars(plan, rendered)
         finally:
-            if synthesis is not None:
-                synthesis.cancel()
             self.reporter.finish_article()
 
-    def _start_synthesis(self, script: Script) -> Synthesis:
-        """Synthesis of the script's chunks, running while assembly reads its clips."""
+    def _synthesis(self, script: Script) -> Synthesis:
+        """Synthesis of the script's chunks, to run while assembly reads its clips."""
         return Synthesis(
             self.engine,
             [chunk.text for chunk in script.chunks],
