@@ -3,6 +3,9 @@
 The program is, per clip: the clip cut to its speech plus a small margin, then silence. The
 silence is sized so that the gap from one clip's last sound to the next clip's first sound
 is the pause its boundary asks for.
+
+Speech is found with pydub's silence detection, on segments that wrap each clip's PCM as it
+is; the program itself is written as raw PCM, for ffmpeg to stream.
 """
 
 from __future__ import annotations
