@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import threading
 import warnings
+from array import array
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -16,6 +18,7 @@ from audio_news.audio import Rendered, measure_loudness, render_episode
 from audio_news.audio.decode import ConvertedClips, iter_pcm
 from audio_news.audio.loudness import MAX_LIMITING_DB, net_gain, solve_depth
 from audio_news.audio.mp3frames import info_tag, lame_info_frame, parse_header
+from audio_news.audio.trim import speech_bounds
 from audio_news.config import AudioSettings, Pauses
 from audio_news.errors import AudioError
 from audio_news.models import Boundary, Chunk, Clip
@@ -88,6 +91,37 @@ def _assert_on_target(rendered: Rendered, mp3: Path) -> None:
 
 def _render(tmp_path: Path, clips: list[Clip], chunks: list[Chunk], **kw: object) -> Rendered:
     return render_episode(clips, chunks, AudioSettings(**kw), tmp_path / "ep.mp3")  # type: ignore[arg-type]
+
+
+def _tone(seconds: float, rate: int, amplitude: int = 8000) -> bytes:
+    n = round(seconds * rate)
+    return array("h", (round(amplitude * math.sin(i * 0.125)) for i in range(n))).tobytes()
+
+
+@pytest.mark.parametrize(
+    ("lead", "body", "trail"),
+    [(0.0, 0.5, 0.0), (0.3, 0.5, 0.2), (0.05, 0.2, 2.0), (1.5, 0.01, 0.7)],
+)
+def test_speech_bounds_find_a_tone_to_within_a_window(
+    lead: float, body: float, trail: float
+) -> None:
+    rate = 22_050
+    pcm = bytes(2 * round(lead * rate)) + _tone(body, rate) + bytes(2 * round(trail * rate))
+    bounds = speech_bounds(pcm, rate)
+    assert bounds is not None
+    window = rate // 100
+    assert abs(bounds[0] - round(lead * rate)) <= window
+    assert abs(bounds[1] - round((lead + body) * rate)) <= window
+    assert bounds[0] < bounds[1]
+
+
+@pytest.mark.parametrize(
+    "pcm",
+    [b"", bytes(4410), bytes(4411), _tone(1.0, 22_050, amplitude=4)],
+    ids=["empty", "zeros", "odd byte", "below the floor"],
+)
+def test_speech_bounds_of_silence_are_none(pcm: bytes) -> None:
+    assert speech_bounds(pcm, 22_050) is None
 
 
 def test_mp3_format_loudness_and_duration(espeak: EspeakEngine, tmp_path: Path) -> None:
@@ -220,6 +254,33 @@ def test_mp3_clips_are_decoded_while_later_ones_are_still_coming(
     assert len(rest) == 3
     seconds = len(pcm_clips[3].data) / 2 / pcm_clips[3].sample_rate
     assert abs(len(rest[-1]) / 2 / 24_000 - seconds) < 0.002
+
+
+def _ffmpeg_children() -> list[int]:
+    """Our ffmpeg child processes still alive (not yet reaped)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            comm, rest = stat.read_text().rsplit(")", 1)
+        except OSError:  # gone meanwhile
+            continue
+        if "ffmpeg" in comm and int(rest.split()[1]) == os.getpid():
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_an_mp3_batch_read_in_part_stops_its_ffmpeg(espeak: EspeakEngine, tmp_path: Path) -> None:
+    pcm_clips, _ = _episode(espeak)
+    mp3s = [
+        Clip(_to_mp3(c.data, c.sample_rate, True, tmp_path / f"{n}.mp3"), "mp3", 24_000)
+        for n, c in enumerate(pcm_clips[:3])
+    ]
+    assert not _ffmpeg_children()
+    pcm = iter_pcm(mp3s, range(3), 24_000)
+    next(pcm)
+    assert len(_ffmpeg_children()) == 1
+    pcm.close()
+    assert not _ffmpeg_children()
 
 
 def test_converted_clips_are_decoded_once_and_pcm_is_not_copied(

@@ -31,8 +31,8 @@ def synthesize_chunks(
     engine: object, texts: Sequence[str], **options: object
 ) -> tuple[Sequence[Clip], SynthStats]:
     """Synthesize ``texts`` and wait for every clip."""
-    run = Synthesis(engine, texts, **options)  # type: ignore[arg-type]
-    return run.clips, run.result()
+    with Synthesis(engine, texts, **options) as run:  # type: ignore[arg-type]
+        return run.clips, run.result()
 
 
 Failure = Callable[[int, str], Exception | None]
@@ -368,7 +368,8 @@ def test_an_unexpected_exception_propagates_and_cancels() -> None:
 # --- clips readable while synthesis runs -----------------------------------------------------
 
 
-def start(engine: FakeEngine, texts: Sequence[str], **kwargs: object) -> Synthesis:
+def synthesis(engine: FakeEngine, texts: Sequence[str], **kwargs: object) -> Synthesis:
+    """A run of one job and quick retries, not started yet."""
     options: dict[str, object] = {"base_delay": 0.005, "max_delay": 0.05, "rng": random.Random(7)}
     options.update(kwargs)
     return Synthesis(engine, texts, speed=1.0, jobs=1, cache=None, **options)  # type: ignore[arg-type]
@@ -384,34 +385,42 @@ def test_first_clips_are_readable_before_the_last_is_made() -> None:
         return 0.0
 
     engine = FakeEngine(default_jobs=1, latency=hold_the_last)
-    run = start(engine, texts)
-    try:
-        early = [run.clips[i] for i in range(5)]
-        assert texts[-1] not in engine.answered, "the last clip is still being made"
-        assert early == [fake_clip(t) for t in texts[:5]]
-    finally:
-        last_may_finish.set()
-    assert run.result().requested == 6
-    assert run.clips[5] == fake_clip(texts[5])
+    with synthesis(engine, texts) as run:
+        try:
+            early = [run.clips[i] for i in range(5)]
+            assert texts[-1] not in engine.answered, "the last clip is still being made"
+            assert early == [fake_clip(t) for t in texts[:5]]
+        finally:
+            last_may_finish.set()
+        assert run.result().requested == 6
+        assert run.clips[5] == fake_clip(texts[5])
 
 
 def test_a_reader_waiting_for_a_clip_gets_the_runs_error() -> None:
     fatal = EngineError("fake: voice data missing")
     engine = FakeEngine(latency=0.02, fail=lambda n, _t: fatal if n == 3 else None)
-    run = start(engine, texts_of(5))
-    assert run.clips[1] == fake_clip(texts_of(5)[1])
-    with pytest.raises(EngineError) as info:
-        run.clips[2]
-    assert info.value is fatal
-    with pytest.raises(EngineError):
-        run.result()
+    with synthesis(engine, texts_of(5)) as run:
+        assert run.clips[1] == fake_clip(texts_of(5)[1])
+        with pytest.raises(EngineError) as info:
+            run.clips[2]
+        assert info.value is fatal
+        with pytest.raises(EngineError):
+            run.result()
 
 
-def test_cancel_starts_no_more_requests() -> None:
-    engine = FakeEngine(latency=0.02)
-    run = start(engine, texts_of(200))
-    assert run.clips[0] == fake_clip(texts_of(200)[0])
+def test_a_run_cancelled_before_it_starts_requests_nothing() -> None:
+    engine = FakeEngine()
+    run = synthesis(engine, texts_of(3))
     run.cancel()
+    with run, pytest.raises(EngineError, match="cancelled"):
+        run.result()
+    assert engine.calls == []
+
+
+def test_leaving_the_block_cancels_the_run() -> None:
+    engine = FakeEngine(latency=0.02)
+    with synthesis(engine, texts_of(200)) as run:
+        assert run.clips[0] == fake_clip(texts_of(200)[0])
     made = len(engine.calls)
     assert made < 20
     time.sleep(0.1)

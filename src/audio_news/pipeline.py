@@ -314,16 +314,14 @@ class Producer:
         script, voicing = plan.prepared.script, plan.voicing
         key = render_key(voicing.name, voicing.voice_id, script.chunks, self.settings.audio)
         cached = load_render(self.cache, key) if self.cache is not None else None
-        synthesis: Synthesis | SectionSynthesis | None = None
-        try:
-            # Not created up front: a run killed during synthesis leaves nothing behind.
-            with atomic_path(plan.path(".mp3"), create=False) as tmp_mp3:
-                if cached is not None:
-                    make_dir(plan.out_dir)
-                    tmp_mp3.write_bytes(cached[0])
-                    self.reporter.advance(len(script.chunks))
-                    return cached[1], 0
-                synthesis = self._start_synthesis(script, voicing)
+        # Not created up front: a run killed during synthesis leaves nothing behind.
+        with atomic_path(plan.path(".mp3"), create=False) as tmp_mp3:
+            if cached is not None:
+                make_dir(plan.out_dir)
+                tmp_mp3.write_bytes(cached[0])
+                self.reporter.advance(len(script.chunks))
+                return cached[1], 0
+            with self._synthesis(script, voicing) as synthesis:
                 rendered = render_episode(
                     synthesis.clips,
                     script.chunks,
@@ -332,14 +330,11 @@ class Producer:
                     self.reporter.stage,
                 )
                 stats: SynthStats = synthesis.result()
-                self._keep_render(key, tmp_mp3, rendered)
-                return rendered, stats.characters
-        finally:
-            if synthesis is not None:
-                synthesis.cancel()
+            self._keep_render(key, tmp_mp3, rendered)
+            return rendered, stats.characters
 
-    def _start_synthesis(self, script: Script, voicing: Voicing) -> Synthesis | SectionSynthesis:
-        """Synthesis of the script's chunks, running while assembly reads its clips."""
+    def _synthesis(self, script: Script, voicing: Voicing) -> Synthesis | SectionSynthesis:
+        """Synthesis of the script's chunks, to run while assembly reads its clips."""
         texts = [chunk.text for chunk in script.chunks]
         options: dict[str, Any] = {
             "speed": self.settings.audio.speed,

@@ -87,6 +87,9 @@ class _Mp3Batch:
     A feeder thread walks ``indices`` in order: each MP3 clip at the batch's rate is fed to
     ffmpeg and its layout queued; any other clip is queued as ``None``, for the reader to
     convert on its own. So the reader can follow a sequence that is still being filled.
+
+    ffmpeg and the feeder start on entering the batch as a context manager; leaving it stops
+    ffmpeg. Iterate inside the block.
     """
 
     def __init__(self, clips: Sequence[Clip], indices: Sequence[int], rate: int) -> None:
@@ -95,12 +98,24 @@ class _Mp3Batch:
         self._src_rate = clip_rate(clips[self._indices[0]])
         self._rate = rate
         self._queue: queue.SimpleQueue[_Mp3Layout | BaseException | None] = queue.SimpleQueue()
-        args = ["-f", "mp3", "-i", "pipe:0", "-ac", "1", "-ar", str(rate), "-f", "s16le", "pipe:1"]
-        self._ffmpeg = FfmpegProcess(["-loglevel", "error", *args], stdout=subprocess.PIPE)
-        threading.Thread(target=self._feed, daemon=True).start()
+        self._ffmpeg: FfmpegProcess | None = None
 
-    def _feed(self) -> None:
-        stdin = self._ffmpeg.proc.stdin
+    def __enter__(self) -> _Mp3Batch:
+        args = ["-f", "mp3", "-i", "pipe:0", "-ac", "1", "-ar", str(self._rate)]
+        self._ffmpeg = FfmpegProcess(
+            ["-loglevel", "error", *args, "-f", "s16le", "pipe:1"], stdout=subprocess.PIPE
+        )
+        threading.Thread(target=self._feed, args=(self._ffmpeg,), daemon=True).start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """Stop ffmpeg. The feeder ends at its next write; it is not waited for, as it may
+        be waiting for a clip still being synthesized."""
+        if self._ffmpeg is not None:
+            self._ffmpeg.kill()
+
+    def _feed(self, ffmpeg: FfmpegProcess) -> None:
+        stdin = ffmpeg.proc.stdin
         assert stdin is not None
         try:
             for i in self._indices:
@@ -121,41 +136,36 @@ class _Mp3Batch:
             _close(stdin)
 
     def __iter__(self) -> Iterator[tuple[bytes, bool]]:
-        stdout = self._ffmpeg.proc.stdout
+        if self._ffmpeg is None:
+            raise RuntimeError("an MP3 batch is read inside its with block")
+        ffmpeg = self._ffmpeg
+        stdout = ffmpeg.proc.stdout
         assert stdout is not None
         ratio = self._rate / self._src_rate
         pos_in = pos_out = 0
-        try:
-            for i in self._indices:
-                layout = self._queue.get()
-                if isinstance(layout, BaseException):
-                    raise layout
-                if layout is None:
-                    yield _pcm_alone(self._clips[i], self._rate)
-                    continue
-                pos_in += layout.samples
-                end = round(pos_in * ratio)
-                want, pos_out = end - pos_out, end
-                pcm = stdout.read(want * 2)
-                if len(pcm) != want * 2:
-                    self._fail("MP3 clips decoded short")
-                head = round(layout.skip_start * ratio) * 2
-                tail = len(pcm) - round(layout.skip_end * ratio) * 2
-                yield (pcm[head:tail] if head or tail < len(pcm) else pcm), True
-            stdout.read()
-        finally:
-            self.finish()
+        for i in self._indices:
+            layout = self._queue.get()
+            if isinstance(layout, BaseException):
+                raise layout
+            if layout is None:
+                yield _pcm_alone(self._clips[i], self._rate)
+                continue
+            pos_in += layout.samples
+            end = round(pos_in * ratio)
+            want, pos_out = end - pos_out, end
+            pcm = stdout.read(want * 2)
+            if len(pcm) != want * 2:
+                ffmpeg.kill()
+                raise _failure("MP3 clips decoded short", ffmpeg.stderr)
+            head = round(layout.skip_start * ratio) * 2
+            tail = len(pcm) - round(layout.skip_end * ratio) * 2
+            yield (pcm[head:tail] if head or tail < len(pcm) else pcm), True
+        stdout.read()
 
-    def _fail(self, what: str) -> None:
-        self.finish()
-        log = self._ffmpeg.stderr
-        detail = last_line(log) if log else ""
-        raise AudioError(f"{what}: {detail}" if detail else what)
 
-    def finish(self) -> None:
-        """Stop ffmpeg. The feeder ends at its next write; it is not waited for, as it may
-        be waiting for a clip still being synthesized."""
-        self._ffmpeg.kill()
+def _failure(what: str, log: bytes) -> AudioError:
+    detail = last_line(log) if log else ""
+    return AudioError(f"{what}: {detail}" if detail else what)
 
 
 def _close(stream: IO[bytes]) -> None:
@@ -192,7 +202,8 @@ def _iter_marked(
     for n, i in enumerate(indices):
         clip = clips[i]
         if clip.codec == MP3:
-            yield from _Mp3Batch(clips, indices[n:], rate)
+            with _Mp3Batch(clips, indices[n:], rate) as batch:
+                yield from batch
             return
         yield _pcm_alone(clip, rate)
 

@@ -14,6 +14,7 @@ the gain and the calibrated limiter loss, and tests hold that to within 0.5 LU o
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import threading
@@ -96,50 +97,83 @@ def render_episode(
         raise AudioError("nothing to render: no clips")
     say = on_progress or (lambda _message: None)
     rate = clip_rate(clips[0])  # later clips at another rate are resampled to it
+    pcm_clips = ConvertedClips(clips, rate)
+    say("measuring loudness")
+    layout, unity = _scan(pcm_clips, _pause_samples(chunks, settings, rate), rate)
+    say("calibrating the limiter")
+    gain, ceiling, loudness = _choose_gain(pcm_clips, layout, unity, settings, rate)
+    say("encoding")
+    chain = _filter_chain(settings.speed, gain, ceiling)
+    mp3 = _write_mp3(pcm_clips, layout, rate, chain, settings, target)
+    times = tuple(mp3.times(onset, offset, rate, settings.speed) for onset, offset in layout.speech)
+    log.info("rendered %.1f s at %.1f LUFS", mp3.duration, loudness)
+    return Rendered(mp3.duration, times, round(loudness, 2))
+
+
+def _pause_samples(chunks: Sequence[Chunk], settings: AudioSettings, rate: int) -> list[int]:
+    """The pause after each chunk, in samples; none after the last."""
     pauses = [round(pause_seconds(c.boundary, settings) * rate) for c in chunks]
     pauses[-1] = 0
+    return pauses
 
-    say("measuring loudness")
-    pcm_clips = ConvertedClips(clips, rate)
+
+def _scan(clips: ConvertedClips, pauses: Sequence[int], rate: int) -> tuple[Layout, float]:
+    """Pass 1: trim and lay out every clip, metering the program; its layout and unity LUFS."""
     meter = PcmMeter(rate, {"u": ""})
     try:
-        layout = layout_clips(pcm_clips.first_pass(), pauses, rate, meter.write)
+        layout = layout_clips(clips.first_pass(), pauses, rate, meter.write)
         unity = meter.finish()["u"]
-        if layout.peak == 0:
-            raise AudioError("nothing to render: every clip is silent")
     except BaseException:
         meter.kill()
         raise
-    say("calibrating the limiter")
-    gain, ceiling, loudness = _choose_gain(pcm_clips, layout, unity, settings, rate)
+    if layout.peak == 0:
+        raise AudioError("nothing to render: every clip is silent")
+    return layout, unity
 
-    say("encoding")
-    chain = ",".join(
-        [
-            *([f"atempo={settings.speed:g}"] if settings.speed != 1.0 else []),
-            f"volume={gain:.3f}dB",
-            limiter_args(ceiling),
-        ]
-    )
-    parts, starts = _encode(pcm_clips, layout, rate, chain, settings, target)
+
+def _filter_chain(speed: float, gain_db: float, ceiling: float) -> str:
+    """The ffmpeg filters every part goes through: tempo, gain, then the limiter."""
+    tempo = [f"atempo={speed:g}"] if speed != 1.0 else []
+    return ",".join([*tempo, f"volume={gain_db:.3f}dB", limiter_args(ceiling)])
+
+
+@dataclass(frozen=True)
+class _Written:
+    """The MP3 as written: its length, and where each encoded part sits in it."""
+
+    duration: float
+    starts: tuple[int, ...]
+    """Each part's first sample in the program (before any tempo change)."""
+    offsets: tuple[float, ...]
+    """Each part's first sample in the MP3, seconds."""
+
+    def times(self, onset: int, offset: int, rate: int, speed: float) -> tuple[float, float]:
+        """Program samples [onset, offset) of one clip's speech as seconds in the MP3."""
+        k = bisect.bisect_right(self.starts, onset) - 1
+        start, at = self.starts[k], self.offsets[k]
+        return (
+            round(at + (onset - start) / rate / speed, 4),
+            round(at + (offset - start) / rate / speed, 4),
+        )
+
+
+def _write_mp3(
+    clips: Sequence[Clip],
+    layout: Layout,
+    rate: int,
+    chain: str,
+    settings: AudioSettings,
+    target: Path,
+) -> _Written:
+    """Pass 3: encode the program's parts and join them into ``target``."""
+    parts, starts = _encode(clips, layout, rate, chain, settings, target)
     try:
         duration = join_parts(target, parts, settings.bitrate_kbps)
     finally:
         for part in parts:
             part.path.unlink(missing_ok=True)
-
-    offsets = [o / OUTPUT_RATE for o in part_offsets(parts)]
-    times = []
-    for onset, offset in layout.speech:
-        k = max(i for i, s in enumerate(starts) if s <= onset)
-        times.append(
-            (
-                round(offsets[k] + (onset - starts[k]) / rate / settings.speed, 4),
-                round(offsets[k] + (offset - starts[k]) / rate / settings.speed, 4),
-            )
-        )
-    log.info("rendered %.1f s at %.1f LUFS", duration, loudness)
-    return Rendered(duration, tuple(times), round(loudness, 2))
+    offsets = tuple(o / OUTPUT_RATE for o in part_offsets(parts))
+    return _Written(duration, tuple(starts), offsets)
 
 
 def _calibrate(

@@ -3,6 +3,9 @@
 The program is, per clip: the clip cut to its speech plus a small margin, then silence. The
 silence is sized so that the gap from one clip's last sound to the next clip's first sound
 is the pause its boundary asks for.
+
+Speech is found with pydub's silence detection, on segments that wrap each clip's PCM as it
+is; the program itself is written as raw PCM, for ffmpeg to stream.
 """
 
 from __future__ import annotations
@@ -15,42 +18,69 @@ from ..models import Clip
 from .decode import iter_pcm
 
 with warnings.catch_warnings():
+    # pydub imports audioop, deprecated on Python 3.11-3.12 (audioop-lts stands in from 3.13),
+    # and warns when no ffmpeg is on PATH. It never runs one here: segments are built from PCM.
     warnings.simplefilter("ignore", DeprecationWarning)
-    import audioop
+    warnings.simplefilter("ignore", RuntimeWarning)
+    from pydub import AudioSegment
+    from pydub.silence import detect_leading_silence
+    from pydub.utils import ratio_to_db
 
-WINDOW_SECONDS = 0.01
+WINDOW_MS = 10
+"""Speech is looked for in windows this long, pydub's unit being the millisecond."""
 MARGIN_SECONDS = 0.03
 """Kept on each side of detected speech so soft onsets and releases are not clipped."""
 RELATIVE_THRESHOLD_DB = 35.0
 """A window is speech when its RMS is within this of the clip's overall RMS."""
-ABSOLUTE_FLOOR = 8
-"""RMS (of 32768) below which nothing counts as speech, about -72 dBFS."""
+FLOOR_DBFS = -72.0
+"""Below this nothing counts as speech, however quiet the clip."""
+TAIL_PROBE_MS = 250
+"""The end of speech is looked for in the clip's last this long, widened until it holds sound."""
 
 Writer = Callable[[bytes | memoryview], None]
 
 
+def pcm_segment(pcm: bytes, rate: int) -> AudioSegment:
+    """Mono s16le ``pcm`` as a pydub segment, not copied (a stray odd byte is dropped)."""
+    whole = pcm if len(pcm) % 2 == 0 else pcm[:-1]
+    return AudioSegment(whole, sample_width=2, frame_rate=rate, channels=1)
+
+
 def speech_bounds(pcm: bytes, rate: int) -> tuple[int, int] | None:
-    """First and one-past-last sample of speech in mono s16le ``pcm``; None when silent."""
-    n = len(pcm) // 2
-    if n == 0:
+    """First and one-past-last sample of speech in mono s16le ``pcm``; None when silent.
+
+    pydub's ``detect_leading_silence`` steps in from the start; the end is found the same way
+    on the clip's tail, reversed. Both walk only the silence, not the speech.
+    """
+    clip = pcm_segment(pcm, rate)
+    level = clip.rms
+    if not level:
         return None
-    level = audioop.rms(pcm, 2)
-    threshold = max(level * 10 ** (-RELATIVE_THRESHOLD_DB / 20), ABSOLUTE_FLOOR)
-    w = max(1, round(rate * WINDOW_SECONDS))
-
-    def loud(s: int) -> bool:
-        return bool(audioop.rms(pcm[2 * s : 2 * (s + w)], 2) > threshold)
-
-    onset = next((s for s in range(0, n, w) if loud(s)), None)
-    if onset is None:
+    loudness = ratio_to_db(level / clip.max_possible_amplitude)
+    threshold = max(loudness - RELATIVE_THRESHOLD_DB, FLOOR_DBFS)
+    lead = detect_leading_silence(clip, threshold, WINDOW_MS)
+    if lead >= len(clip):
         return None
-    last = next(s for s in range((n - 1) // w * w, onset - 1, -w) if loud(s))
-    return onset, min(n, last + w)
+    onset = _samples(lead, rate)
+    n = int(clip.frame_count())
+    offset = n - _samples(_trailing_silence(clip, threshold), rate)
+    return onset, max(offset, min(n, onset + _samples(WINDOW_MS, rate)))
 
 
-def pcm_peak(pcm: bytes) -> int:
-    """Largest absolute sample value of mono s16le ``pcm``."""
-    return int(audioop.max(pcm, 2)) if pcm else 0
+def _trailing_silence(clip: AudioSegment, threshold: float) -> int:
+    """Milliseconds of silence at the end of ``clip``; reverses only as much as it must."""
+    span = TAIL_PROBE_MS
+    while True:
+        tail = clip[-span:] if span < len(clip) else clip
+        quiet = detect_leading_silence(tail.reverse(), threshold, WINDOW_MS)
+        if quiet < len(tail) or tail is clip:
+            return int(quiet)
+        span *= 4
+
+
+def _samples(ms: float, rate: int) -> int:
+    """Samples in ``ms``, as pydub counts them when it slices."""
+    return int(ms * rate / 1000)
 
 
 @dataclass
@@ -136,9 +166,8 @@ def layout_clips(pcm: Iterator[bytes], pauses: Sequence[int], rate: int, write: 
         out.slices.append((lo, hi))
         out.speech.append((out.total + onset - lo, out.total + offset - lo))
         if hi > lo:
-            kept = memoryview(data)[2 * lo : 2 * hi]
-            write(kept)
-            out.peak = max(out.peak, audioop.max(kept, 2))
+            write(memoryview(data)[2 * lo : 2 * hi])
+            out.peak = max(out.peak, pcm_segment(data, rate).get_sample_slice(lo, hi).max)
         out.total += hi - lo
         tail = hi - offset
     out.silences.append(0)

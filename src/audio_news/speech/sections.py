@@ -35,7 +35,8 @@ class JoinedClips(ClipSequence):
 class SectionSynthesis:
     """The first ``title_chunks`` texts spoken by ``title``, the rest by ``body``.
 
-    Offers what ``Synthesis`` offers the pipeline: ``clips``, ``result()`` and ``cancel()``.
+    Offers what ``Synthesis`` offers the pipeline: ``start()`` or a ``with`` block,
+    ``clips``, ``result()`` and ``cancel()``.
     """
 
     def __init__(
@@ -51,6 +52,17 @@ class SectionSynthesis:
             Synthesis(body, texts[title_chunks:], **options),
         ]
         self.clips = JoinedClips([part.clips for part in self._parts])
+
+    def start(self) -> SectionSynthesis:
+        for part in self._parts:
+            part.start()
+        return self
+
+    def __enter__(self) -> SectionSynthesis:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.cancel()
 
     def result(self) -> SynthStats:
         stats = [part.result() for part in self._parts]

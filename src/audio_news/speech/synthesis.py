@@ -62,8 +62,15 @@ class SynthStats:
 class Synthesis:
     """Synthesis of a script's texts in a background thread, readable while it runs.
 
-    ``clips`` can be read at once: reading a clip not yet made waits for it, and raises the
-    run's error if it failed. ``jobs`` bounds requests in flight (None:
+    Nothing runs until ``start``; used as a context manager, it starts on entry and is
+    cancelled on exit::
+
+        with Synthesis(engine, texts, speed=1.0, jobs=None, cache=None) as run:
+            assemble(run.clips)
+            run.result()
+
+    Once started, ``clips`` can be read: reading a clip not yet made waits for it, and raises
+    the run's error if it failed. ``jobs`` bounds requests in flight (None:
     ``engine.default_jobs``); the bound is halved when the engine reports a transient
     failure and regrows on successes. ``on_done(n)`` is called, from the background
     thread, each time ``n`` more input texts have their clip. Until one request of the
@@ -110,7 +117,17 @@ class Synthesis:
         self._stats: SynthStats | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="synthesis", daemon=True)
+
+    def start(self) -> Synthesis:
+        """Start the run in its background thread."""
         self._thread.start()
+        return self
+
+    def __enter__(self) -> Synthesis:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.cancel()
 
     def result(self) -> SynthStats:
         """Wait for the run; its figures, or its error raised here."""
@@ -122,9 +139,10 @@ class Synthesis:
 
     def cancel(self) -> None:
         """Start no more requests and wait for the scheduling thread to stop; requests
-        already sent finish on their own."""
+        already sent finish on their own. A run never started stays so."""
         self._scheduler.cancelled.set()
-        self._thread.join()
+        if self._thread.ident is not None:
+            self._thread.join()
 
     def _run(self) -> None:
         try:
