@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from audio_news.config import EngineSettings
-from audio_news.errors import ConfigError, EngineError, TransientEngineError
+from audio_news.errors import ClipPending, ConfigError, EngineError, TransientEngineError
 from audio_news.models import Clip
 from audio_news.speech.cache import SegmentCache
 from audio_news.speech.engines import create_engine
@@ -639,3 +639,30 @@ def test_gtts_unreachable_fails_fast_with_one_line(monkeypatch: pytest.MonkeyPat
     assert message.startswith("gtts: gave up after 6 tries: ") and "connection" in message
     assert "tries: gtts:" not in message, "the engine name is said once"
     assert "\n" not in message
+
+
+def test_audio_that_comes_later_is_asked_for_again_without_counting_a_try() -> None:
+    asked: dict[str, int] = {}
+
+    def pending_twice(_n: int, text: str) -> Exception | None:
+        asked[text] = asked.get(text, 0) + 1
+        return ClipPending("not ready", retry_after=0.02) if asked[text] <= 2 else None
+
+    engine = FakeEngine(default_jobs=4, fail=pending_twice)
+    texts = texts_of(6)
+    started = time.monotonic()
+    clips, stats = run(engine, texts, max_tries=1)
+    assert [c.data for c in clips] == [fake_clip(t).data for t in texts]
+    assert stats.retried == 0 and stats.requested == 18
+    assert all(n == 3 for n in asked.values())
+    assert time.monotonic() - started < 2.0
+
+
+def test_pending_audio_is_bounded_by_the_deadline() -> None:
+    def never_ready(_n: int, _text: str) -> Exception:
+        return ClipPending("not ready", retry_after=0.05)
+
+    started = time.monotonic()
+    with pytest.raises(EngineError, match=r"fake: gave up after \d+ s with 2 chunk\(s\) left"):
+        run(FakeEngine(fail=never_ready), texts_of(2), deadline_s=0.5)
+    assert time.monotonic() - started < 2.0

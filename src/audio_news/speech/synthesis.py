@@ -6,6 +6,8 @@ requests while the adaptive limit allows, sleeps out backoffs itself (workers ne
 sleep, so nothing queued has to be waited for when a fatal error cancels the run),
 and gives up with one clear ``EngineError`` line when tries or time run out. Clips
 can be read as they arrive, so assembly starts on the first while the rest are made.
+An engine whose audio comes later (FPT.AI's link) raises ``ClipPending``: the chunk is
+asked for again when the engine says, with no try counted, and no worker waits meanwhile.
 
 An engine that has its own rate control says so (``Engine.applies_speed``) and is asked
 for the speed; for the others speed is applied to the assembled audio, so their clips do
@@ -24,7 +26,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
-from ..errors import ConfigError, EngineError, OutputError, TransientEngineError
+from ..errors import ClipPending, ConfigError, EngineError, OutputError, TransientEngineError
 from ..models import Clip
 from .cache import SegmentCache
 from .engines.base import Engine
@@ -240,6 +242,10 @@ class _Scheduler:
                     index, sent = running.pop(future)
                     try:
                         clip = future.result()
+                    except ClipPending as e:  # the service answered; its audio comes later
+                        self.succeeded = True
+                        heapq.heappush(delayed, (time.monotonic() + e.retry_after, index))
+                        continue
                     except TransientEngineError as e:
                         retry_at = self._after_failure(e, failures, index, sent, start)
                         heapq.heappush(delayed, (retry_at, index))
