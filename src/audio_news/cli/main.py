@@ -26,7 +26,7 @@ from ..config import (
 from ..errors import AudioNewsError
 from ..version import __version__
 
-ENGINE_CHOICES = ("auto", "gtts", "espeak")
+ENGINE_CHOICES = ("auto", "gtts", "espeak", "gcloud", "azure", "fpt")
 
 
 def _settings(ctx: click.Context, **given: Any) -> Settings:
@@ -42,7 +42,8 @@ def engine_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--engine",
         type=click.Choice(ENGINE_CHOICES),
-        help="Voice: gtts (Google, online), espeak (offline), auto (gtts if Google answers).",
+        help="Voice: gtts (Google, online), espeak (offline), gcloud, azure, fpt (paid, "
+        "online), auto (gtts if Google answers).",
     )(f)
 
 

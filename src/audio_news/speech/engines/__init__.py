@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ...config import EngineSettings
 from ...errors import ConfigError, EngineUnavailable
-from .base import Engine
+from .base import CloudEngine, Engine
 
 AUTO = "auto"
 
@@ -29,9 +29,30 @@ def _make_espeak(settings: EngineSettings) -> Engine:
     return EspeakEngine(voice=settings.lang)
 
 
+def _make_gcloud(settings: EngineSettings) -> Engine:
+    from .gcloud import GcloudEngine
+
+    return GcloudEngine(settings.voice, settings.account("gcloud"))
+
+
+def _make_azure(settings: EngineSettings) -> Engine:
+    from .azure import AzureEngine
+
+    return AzureEngine(settings.voice, settings.account("azure"))
+
+
+def _make_fpt(settings: EngineSettings) -> Engine:
+    from .fpt import FptEngine
+
+    return FptEngine(settings.voice, settings.account("fpt"))
+
+
 _FACTORIES: dict[str, Callable[[EngineSettings], Engine]] = {
     "gtts": _make_gtts,
     "espeak": _make_espeak,
+    "gcloud": _make_gcloud,
+    "azure": _make_azure,
+    "fpt": _make_fpt,
 }
 
 ENGINE_NAMES: tuple[str, ...] = tuple(_FACTORIES)
@@ -91,7 +112,10 @@ def _status(name: str, settings: EngineSettings, unreachable: str | None) -> tup
         engine = create_engine(name, settings)
     except EngineUnavailable as e:
         return False, str(e)
-    where = "online, Google answered" if name == "gtts" else "offline"
+    if isinstance(engine, CloudEngine):
+        where = f"online, credentials from {engine.credential_source}"
+    else:
+        where = "online, Google answered" if name == "gtts" else "offline"
     return True, f"{where}; {engine.voice_id}; {engine.default_jobs} at once"
 
 

@@ -11,9 +11,11 @@ headers, never in URLs, and anything a vendor says back goes through ``redact`` 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
 import requests
@@ -160,3 +162,22 @@ def raise_for_status(
         raise EngineError(f"{name}: the key was refused ({status}){suffix}")
     if status != 200:
         raise EngineError(f"{name}: {who} answered {status} {response.reason}{suffix}")
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A credential and where it came from; only ``source`` is ever shown."""
+
+    value: str = field(repr=False)
+    source: str
+    """E.g. ``AZURE_SPEECH_KEY`` or ``[azure] api_key``: what ``audio-news engines`` prints."""
+
+
+def find_secret(variable: str, configured: str | None, table: str, key: str) -> Secret | None:
+    """The environment's ``variable``, else the config file's ``[table] key``, else None."""
+    value = os.environ.get(variable, "").strip()
+    if value:
+        return Secret(value, variable)
+    if configured and configured.strip():
+        return Secret(configured.strip(), f"[{table}] {key}")
+    return None
