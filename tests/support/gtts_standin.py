@@ -1,8 +1,8 @@
 """A local stand-in for Google Translate's speech endpoint, reached through ``HTTPS_PROXY``.
 
-It listens on 127.0.0.1 as an HTTPS proxy: it answers ``CONNECT``, ends TLS itself with a
-throw-away self-signed certificate for translate.google.com (made with the ``openssl`` CLI)
-and serves the batchexecute endpoint gTTS talks to behind it, so the real gTTS code and real
+It listens on 127.0.0.1 as an HTTPS proxy (``tls_proxy``): it answers ``CONNECT``, ends TLS
+itself with a throw-away certificate for translate.google.com and serves the batchexecute
+endpoint gTTS talks to behind it, so the real gTTS code and real
 HTTP run unchanged. Every request's text is recorded; the answer is a real MP3 (a tone whose
 pitch depends on the text and whose length is 60 ms per character).
 
@@ -25,26 +25,24 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import json
 import math
-import shutil
 import signal
-import socket
-import ssl
 import subprocess
-import tempfile
 import threading
 import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from .tls_proxy import DROPPED, Reply, Request, TlsStandin, closed_port
+
+__all__ = ["DROPPED", "GttsStandin", "closed_port", "gtts_standin", "serve_for_test"]
 
 API_PATH = "/_/TranslateWebserverUi/data/batchexecute"
 RPC_ID = "jQ1olc"
@@ -55,8 +53,6 @@ FRAME_BYTES = 96
 """At 32 kb/s and 24 kHz every frame is exactly 96 bytes, so frames can be cut and joined."""
 TONE_SECONDS = 10
 PITCHES_HZ = (180, 210, 240, 270, 300, 330, 360, 390)
-DROPPED = 0
-"""Status recorded when the stand-in hung up instead of answering."""
 HOSTNAMES = ("translate.google.com", "*.google.com")
 
 
@@ -67,30 +63,6 @@ class Recorded:
     text: str
     lang: str
     status: int
-
-
-def closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (for 'connection refused')."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
-def make_certificate(directory: Path) -> tuple[Path, Path]:
-    """Write a self-signed certificate and key for Google's translate host into ``directory``."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        raise RuntimeError("the gTTS stand-in needs the openssl command-line tool")
-    cert, key = directory / "standin-cert.pem", directory / "standin-key.pem"
-    names = ",".join(f"DNS:{name}" for name in HOSTNAMES)
-    subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-days", "30", "-subj", f"/CN={HOSTNAMES[0]}",
-         "-addext", f"subjectAltName={names}", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return cert, key
 
 
 def _encode_tone(pitch_hz: int) -> bytes:
@@ -146,8 +118,10 @@ def parse_request_text(body: bytes) -> tuple[str, str]:
     return text, lang
 
 
-class GttsStandin:
+class GttsStandin(TlsStandin):
     """The stand-in server; use as a context manager or ``start()``/``stop()``."""
+
+    hostnames = HOSTNAMES
 
     def __init__(
         self,
@@ -163,91 +137,25 @@ class GttsStandin:
         no_audio: bool = False,
         cert_dir: Path | None = None,
     ) -> None:
+        super().__init__(port=port, refuse=refuse, cert_dir=cert_dir)
         self.latency = latency
         self.rate_limit_every = rate_limit_every
         self.retry_after = retry_after
         self.server_error_every = server_error_every
-        self.refuse = refuse
         self.force_status = force_status
         self.drop_every = drop_every
         self.no_audio = no_audio
-        self._port = port
-        self._cert_dir = cert_dir
-        self._own_cert_dir = cert_dir is None
-        self._lock = threading.Lock()
         self._requests: list[Recorded] = []
         self._count = 0
-        self._sockets: set[socket.socket] = set()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self.ca_file = Path()
-        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-
-    # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> GttsStandin:
-        server = _Server(("127.0.0.1", self._port), _ProxyHandler)
-        server.standin = self
-        try:
-            directory = self._cert_dir or Path(tempfile.mkdtemp(prefix="gtts-standin-"))
-            self._cert_dir = directory
-            directory.mkdir(parents=True, exist_ok=True)
-            self.ca_file, key = make_certificate(directory)
-            self._context.load_cert_chain(self.ca_file, key)
-        except BaseException:
-            server.server_close()
-            self._server = None
-            self.stop()
-            raise
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, args=(0.05,), name="gtts-standin", daemon=True
-        )
-        self._thread.start()
+        super().start()
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        with self._lock:
-            for sock in self._sockets:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-            self._sockets.clear()
-        if self._own_cert_dir and self._cert_dir is not None:
-            shutil.rmtree(self._cert_dir, ignore_errors=True)
-            self._cert_dir = None
 
     def __enter__(self) -> GttsStandin:
         return self.start()
 
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
     # -- what tests look at ------------------------------------------------------------------
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("stand-in not running")
-        port: int = self._server.server_address[1]
-        return port
-
-    @property
-    def proxy_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def env(self) -> dict[str, str]:
-        """Environment that sends gTTS (and our engine) here and trusts our certificate."""
-        return {
-            "HTTPS_PROXY": self.proxy_url,
-            "https_proxy": self.proxy_url,
-            "REQUESTS_CA_BUNDLE": str(self.ca_file),
-            "NO_PROXY": "",
-            "no_proxy": "",
-        }
 
     @property
     def requests(self) -> list[Recorded]:
@@ -279,13 +187,6 @@ class GttsStandin:
 
     # -- used by the handlers ----------------------------------------------------------------
 
-    def _track(self, sock: socket.socket, add: bool) -> None:
-        with self._lock:
-            if add:
-                self._sockets.add(sock)
-            else:
-                self._sockets.discard(sock)
-
     def _answer(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
         try:
             text, lang = parse_request_text(body)
@@ -314,6 +215,25 @@ class GttsStandin:
         audio = b"" if self.no_audio else self.audio_for(text)
         return 200, {"Content-Type": "application/json; charset=utf-8"}, batchexecute_body(audio)
 
+    def route(self, request: Request) -> Reply:
+        """Google's side: the batchexecute endpoint, and any GET as the reachability probe."""
+        if request.method in ("GET", "HEAD"):
+            return Reply(200, {"Content-Type": "text/plain"}, b"gTTS stand-in\n")
+        if urlsplit(request.path).path != API_PATH:
+            return Reply(404, {}, b"not found")
+        return Reply(*self._answer(request.body))
+
+    def plain(self, method: str, path: str, body: bytes) -> Reply:
+        """Stats and reset for benchmarks; anything else as if it came through a tunnel."""
+        path_only = urlsplit(path).path
+        if method == "GET" and path_only == "/_standin/stats":
+            stats = json.dumps(self._stats(), ensure_ascii=False).encode()
+            return Reply(200, {"Content-Type": "application/json"}, stats)
+        if method == "POST" and path_only == "/_standin/reset":
+            self.reset()
+            return Reply(204)
+        return self.route(Request(method, "", path_only, {}, body))
+
     def _record(self, entry: Recorded) -> None:
         with self._lock:
             self._requests.append(entry)
@@ -321,103 +241,6 @@ class GttsStandin:
     def _stats(self) -> dict[str, Any]:
         entries = self.requests
         return {"count": len(entries), "requests": [asdict(r) for r in entries]}
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-    standin: GttsStandin
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Clients that hang up mid-answer are normal here; stay quiet."""
-
-
-class _ApiHandler(BaseHTTPRequestHandler):
-    """Google's side: the batchexecute endpoint, and any GET as the reachability probe."""
-
-    protocol_version = "HTTP/1.1"
-    timeout = 60
-    disable_nagle_algorithm = True  # headers and body go out as two writes
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        self.standin = self.server.standin
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def do_GET(self) -> None:
-        self._send(200, {"Content-Type": "text/plain"}, b"gTTS stand-in\n")
-
-    do_HEAD = do_GET
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if urlsplit(self.path).path != API_PATH:
-            self._send(404, {}, b"not found")
-            return
-        status, headers, answer = self.standin._answer(body)
-        if status == DROPPED:
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        self._send(status, headers, answer)
-
-
-class _ProxyHandler(_ApiHandler):
-    """The proxy in front: opens TLS tunnels; plain requests reach the API or the stats."""
-
-    rbufsize = 0  # read nothing past CONNECT's header: the TLS handshake follows it
-
-    def setup(self) -> None:
-        super().setup()
-        self.standin._track(self.connection, add=True)
-
-    def finish(self) -> None:
-        self.standin._track(self.connection, add=False)
-        super().finish()
-
-    def do_CONNECT(self) -> None:
-        if self.standin.refuse:
-            self._send(502, {}, b"upstream refused")
-            self.close_connection = True
-            return
-        self.send_response(200, "Connection established")
-        self.end_headers()
-        self.wfile.flush()
-        self.close_connection = True
-        try:
-            tls = self.standin._context.wrap_socket(self.connection, server_side=True)
-        except OSError:
-            return
-        with contextlib.suppress(OSError):
-            _ApiHandler(tls, self.client_address, self.server)
-
-    def do_GET(self) -> None:
-        path = urlsplit(self.path).path
-        if path == "/_standin/stats":
-            body = json.dumps(self.standin._stats(), ensure_ascii=False).encode()
-            self._send(200, {"Content-Type": "application/json"}, body)
-        else:
-            super().do_GET()
-
-    def do_POST(self) -> None:
-        if urlsplit(self.path).path == "/_standin/reset":
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            self.standin.reset()
-            self._send(204, {}, b"")
-        else:
-            super().do_POST()
 
 
 def serve_for_test(monkeypatch: pytest.MonkeyPatch, **options: Any) -> Iterator[GttsStandin]:
