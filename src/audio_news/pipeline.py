@@ -283,6 +283,7 @@ class Producer:
             engine=self.engine.name,
             source_sha256=article.source_sha256,
             cover=Path(tags.cover) if tags.cover else None,
+            voice=self.engine.voice_id,
         )
 
 

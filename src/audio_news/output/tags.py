@@ -29,6 +29,8 @@ class TagData:
     engine: str
     source_sha256: str
     cover: Path | None
+    voice: str = ""
+    """The engine's voice, as ``Engine.voice_id`` names it."""
     language: str = "vie"
     """ISO 639-2 code for TLAN, COMM and USLT."""
 
@@ -67,6 +69,8 @@ def write_tags(mp3: Path, tags: TagData) -> None:
     id3.add(_id3.COMM(encoding=1, lang=lang, desc="", text=tags.summary))
     id3.add(_id3.USLT(encoding=1, lang=lang, desc="", text=tags.transcript))
     id3.add(_id3.TXXX(encoding=1, desc="engine", text=tags.engine))
+    if tags.voice:
+        id3.add(_id3.TXXX(encoding=1, desc="voice", text=tags.voice))
     id3.add(_id3.TXXX(encoding=1, desc="source_sha256", text=tags.source_sha256))
     if picture is not None:
         mime, data = picture
