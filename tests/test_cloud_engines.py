@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from array import array
@@ -182,6 +183,36 @@ def test_without_credentials_a_cloud_engine_is_unavailable_and_says_what_to_set(
             create_engine(vendor, EngineSettings(name=vendor))
     infos = {i.name: i for i in engine_infos(EngineSettings(name="espeak"))}
     assert not any(infos[vendor].available for vendor in needed)
+
+
+def test_gcloud_uses_application_default_credentials_from_a_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    pytest.importorskip("google.auth")
+    generator = serve_cloud(monkeypatch, "gcloud")
+    standin: Any = next(generator)
+    monkeypatch.delenv("GOOGLE_API_KEY")
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "no-gcloud"))
+    with pytest.raises(EngineUnavailable, match="GOOGLE_APPLICATION_CREDENTIALS"):
+        engine_for(standin)
+    adc = tmp_path / "adc.json"
+    adc.write_text(
+        json.dumps(
+            {"type": "authorized_user", "client_id": "id.apps", "client_secret": "secret",
+             "refresh_token": standin.key}
+        )
+    )  # fmt: skip
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(adc))
+    engine: Any = engine_for(standin)
+    assert engine.credential_source.startswith("Application Default Credentials")
+    speak(engine, SENTENCE)
+    speak(engine, "Câu thứ hai.")
+    assert [c.kind for c in standin.calls] == ["token", "synthesize", "synthesize"]
+    adc.write_text(adc.read_text().replace(standin.key, "revoked"))
+    with pytest.raises(EngineError, match="were refused: invalid_grant") as caught:
+        speak(engine_for(standin), SENTENCE)
+    assert "revoked" not in str(caught.value)
+    generator.close()
 
 
 def test_a_base_url_sends_requests_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -178,16 +178,29 @@ def google_error(status: int, code: str, message: str, reason: str = "") -> Repl
 
 
 class GcloudStandin(CloudStandin):
+    """Also Google's OAuth token endpoint, for Application Default Credentials: a refresh
+    token equal to ``key`` is swapped for ``token``, which the API then takes as a bearer."""
+
     vendor = "gcloud"
-    hostnames = ("texttospeech.googleapis.com",)
+    hostnames = ("texttospeech.googleapis.com", "oauth2.googleapis.com")
+    token = "ya29.standin-access-token"
 
     def credentials_env(self) -> dict[str, str]:
         return {"GOOGLE_API_KEY": self.key}
+
+    def _token(self, request: Request) -> Reply:
+        form = parse_qs(request.body.decode())
+        self.record(Call("token", "", "", 1.0, 200))
+        if form.get("refresh_token") != [self.key]:
+            return _json(400, {"error": "invalid_grant", "error_description": "Bad Request"})
+        return _json(200, {"access_token": self.token, "expires_in": 3599, "token_type": "Bearer"})
 
     def _refused(self, request: Request) -> Reply | None:
         given = request.headers.get("x-goog-api-key")
         if "key" in parse_qs(urlsplit(request.path).query):
             return google_error(400, "INVALID_ARGUMENT", "the stand-in wants keys in headers")
+        if given is None and request.headers.get("authorization") == f"Bearer {self.token}":
+            return None
         if given is None:
             return google_error(
                 403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers."
@@ -201,6 +214,8 @@ class GcloudStandin(CloudStandin):
 
     def route(self, request: Request) -> Reply:
         path = urlsplit(request.path).path
+        if request.host == "oauth2.googleapis.com":
+            return self._token(request)
         refused = self._refused(request)
         if path == "/v1/voices" and request.method == "GET":
             self.record(Call("voices", "", "", 1.0, refused.status if refused else 200))

@@ -4,7 +4,7 @@
 native rate; the answer's ``audioContent`` is a WAV whose PCM we keep, so the episode is
 encoded once. Speed goes to Google as ``speakingRate``. Credentials: ``GOOGLE_API_KEY``, else
 the config file's ``[gcloud] api_key`` (sent as ``X-Goog-Api-Key``, never in the URL), else
-Application Default Credentials through ``google-auth`` when that is installed.
+Application Default Credentials from a file through ``google-auth`` when that is installed.
 """
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import importlib.util
 import json
+import os
 import re
 import threading
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -38,6 +41,7 @@ DEFAULT_VOICE = "vi-VN-Neural2-A"
 SAMPLE_RATE = 24_000
 """What Google's Vietnamese voices speak at; asked for explicitly."""
 KEY_VARIABLE = "GOOGLE_API_KEY"
+ADC_VARIABLE = "GOOGLE_APPLICATION_CREDENTIALS"
 SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 ADC = "Application Default Credentials"
 
@@ -69,7 +73,7 @@ class _DefaultCredentials:
             except google.auth.exceptions.TransportError as e:
                 raise TransientEngineError(f"{NAME}: could not get an access token: {e}") from e
             except google.auth.exceptions.RefreshError as e:
-                line = redact(str(e), [])
+                line = redact(str(e.args[0] if e.args else e), [])  # args[1]: the whole body
                 if getattr(e, "retryable", False):
                     raise TransientEngineError(f"{NAME}: {ADC} refresh failed: {line}") from e
                 raise EngineError(f"{NAME}: {ADC} were refused: {line}") from e
@@ -82,9 +86,30 @@ class _DefaultCredentials:
 
 def missing_credentials() -> str:
     return (
-        f"set {KEY_VARIABLE} or [{NAME}] api_key in the config file, "
-        f"or install google-auth for {ADC}"
+        f"set {KEY_VARIABLE} or [{NAME}] api_key in the config file, or install google-auth "
+        f"and point {ADC_VARIABLE} at a credentials file (or run "
+        "`gcloud auth application-default login`)"
     )
+
+
+def default_credentials_file() -> Path | None:
+    """Where Application Default Credentials would be read from, if such a file exists.
+
+    Only files count (``GOOGLE_APPLICATION_CREDENTIALS``, else gcloud's own): asking a cloud
+    machine's metadata server could take seconds on any other machine.
+    """
+    named = os.environ.get(ADC_VARIABLE, "").strip()
+    if named:
+        return Path(named) if Path(named).is_file() else None
+    config = os.environ.get("CLOUDSDK_CONFIG")
+    if config:
+        folder = Path(config)
+    elif os.name == "nt":
+        folder = Path(os.environ.get("APPDATA", "")) / "gcloud"
+    else:
+        folder = Path.home() / ".config" / "gcloud"
+    found = folder / "application_default_credentials.json"
+    return found if found.is_file() else None
 
 
 def _google_error(response: requests.Response) -> tuple[str, str, float | None]:
@@ -123,17 +148,14 @@ class GcloudEngine:
         self.base_url = (account.base_url or BASE_URL).rstrip("/")
         self._key: Secret | None = find_secret(KEY_VARIABLE, account.api_key, NAME, "api_key")
         self._adc: _DefaultCredentials | None = None
+        self.credential_source = self._key.source if self._key is not None else ""
         if self._key is None:
-            try:
-                import google.auth  # noqa: F401
-            except ImportError as e:
-                raise EngineUnavailable(f"{NAME}: no credentials: {missing_credentials()}") from e
+            adc_file = default_credentials_file()
+            if adc_file is None or importlib.util.find_spec("google.auth") is None:
+                raise EngineUnavailable(f"{NAME}: no credentials: {missing_credentials()}")
             self._adc = _DefaultCredentials()
+            self.credential_source = f"{ADC} ({adc_file})"
         self._http = HttpClient(NAME)
-
-    @property
-    def credential_source(self) -> str:
-        return self._key.source if self._key is not None else ADC
 
     @property
     def voice_id(self) -> str:
