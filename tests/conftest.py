@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from support.cloud_standins import cloud  # noqa: F401  (each cloud vendor's stand-in in turn)
 from support.gtts_standin import gtts_standin  # noqa: F401  (a fixture for every test module)
 from support.helpers import DATA, SEED
 

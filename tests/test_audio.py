@@ -211,6 +211,29 @@ def test_mp3_clips_decode_in_one_batch_to_their_own_lengths(
             assert 0 <= len(pcm) / 2 / 24_000 - seconds < 0.1
 
 
+def test_an_mp3_clip_larger_than_the_pipes_buffers_decodes(tmp_path: Path) -> None:
+    """A 20 s clip at 128 kb/s (FPT.AI's long sentences): 320 KB in, 1.7 MB out of ffmpeg."""
+    rate, seconds = 22_050, 20
+    tone = b"".join(
+        int(8000 * math.sin(2 * math.pi * 220 * n / rate)).to_bytes(2, "little", signed=True)
+        for n in range(rate * seconds)
+    )
+    cmd = [FFMPEG, "-v", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-"]
+    data = subprocess.run(
+        [*cmd, "-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3", "-"],
+        input=tone, check=True, capture_output=True, timeout=60,
+    ).stdout  # fmt: skip
+    clips = [Clip(data, "mp3", rate), Clip(data, "mp3", rate)]
+    result: list[list[bytes]] = []
+    worker = threading.Thread(
+        target=lambda: result.append(list(iter_pcm(clips, [0, 1], 44_100))), daemon=True
+    )
+    worker.start()
+    worker.join(30)
+    assert result, "decoding blocked"
+    assert [round(len(pcm) / 2 / 44_100) for pcm in result[0]] == [seconds, seconds]
+
+
 def test_mixed_clips_each_decode_to_their_own_length(espeak: EspeakEngine, tmp_path: Path) -> None:
     """MP3s at the batch's rate go through one decoder; another rate and PCM go on their own."""
     pcm_clips, _ = _episode(espeak)

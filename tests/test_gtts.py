@@ -20,7 +20,8 @@ import pytest
 from audio_news.config import EngineSettings
 from audio_news.errors import EngineError, EngineUnavailable, TransientEngineError
 from audio_news.speech.choice import EngineChoice, engine_infos
-from audio_news.speech.engines.gtts import GttsEngine, extract_audio, parse_retry_after
+from audio_news.speech.engines.gtts import GttsEngine, extract_audio
+from audio_news.speech.engines.http import parse_retry_after
 from support.gtts_standin import DROPPED, MS_PER_CHAR, GttsStandin, closed_port, serve_for_test
 
 SENTENCE = "Thủ tướng Phạm Minh Chính chủ trì phiên họp Chính phủ thường kỳ tháng 12."

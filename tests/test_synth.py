@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from audio_news.config import EngineSettings
-from audio_news.errors import ConfigError, EngineError, TransientEngineError
+from audio_news.errors import ClipPending, ConfigError, EngineError, TransientEngineError
 from audio_news.models import Clip
 from audio_news.speech.cache import SegmentCache
 from audio_news.speech.engines import create_engine
 from audio_news.speech.retry import AimdLimiter, Backoff
-from audio_news.speech.synthesis import Synthesis, SynthStats
+from audio_news.speech.synthesis import WAITS_PER_TRY, Synthesis, SynthStats
 from support.gtts_standin import closed_port, serve_for_test
 
 TOO_MANY = "HTTP 429 Too Many Requests"
@@ -264,6 +264,26 @@ def test_retry_after_is_a_floor_for_the_next_try() -> None:
     assert list(clips) == [fake_clip("x")]
     (_, first), (_, second) = engine.call_times
     assert second - first >= 0.3
+
+
+def test_a_storm_of_waits_is_waited_out() -> None:
+    """Every other answer is "come back shortly": a chunk may be told so many times in a row,
+    which costs it a quarter of a try each, so the run completes."""
+    engine = FakeEngine(
+        latency=0.002,
+        fail=lambda n, _t: TransientEngineError(TOO_MANY, retry_after=0.001) if n % 2 else None,
+    )
+    texts = texts_of(40)
+    clips, stats = run(engine, texts, jobs=8, base_delay=0.001)
+    assert list(clips) == [fake_clip(t) for t in texts]
+    assert stats.retried == len(engine.calls) - len(texts) >= len(texts) - 1
+
+
+def test_waits_alone_give_up_after_their_share_of_tries() -> None:
+    engine = FakeEngine(fail=lambda _n, _t: TransientEngineError(TOO_MANY, retry_after=0.001))
+    with pytest.raises(EngineError, match=r"^fake: gave up after 24 tries: HTTP 429"):
+        run(engine, ["x"], base_delay=0.001, max_delay=0.002)
+    assert len(engine.calls) == 6 * WAITS_PER_TRY
 
 
 def test_retry_after_past_the_deadline_gives_up_at_once() -> None:
@@ -653,3 +673,30 @@ def test_gtts_unreachable_fails_fast_with_one_line(monkeypatch: pytest.MonkeyPat
     assert message.startswith("gtts: gave up after 6 tries: ") and "connection" in message
     assert "tries: gtts:" not in message, "the engine name is said once"
     assert "\n" not in message
+
+
+def test_audio_that_comes_later_is_asked_for_again_without_counting_a_try() -> None:
+    asked: dict[str, int] = {}
+
+    def pending_twice(_n: int, text: str) -> Exception | None:
+        asked[text] = asked.get(text, 0) + 1
+        return ClipPending("not ready", retry_after=0.02) if asked[text] <= 2 else None
+
+    engine = FakeEngine(default_jobs=4, fail=pending_twice)
+    texts = texts_of(6)
+    started = time.monotonic()
+    clips, stats = run(engine, texts, max_tries=1)
+    assert [c.data for c in clips] == [fake_clip(t).data for t in texts]
+    assert stats.retried == 0 and stats.requested == 18
+    assert all(n == 3 for n in asked.values())
+    assert time.monotonic() - started < 2.0
+
+
+def test_pending_audio_is_bounded_by_the_deadline() -> None:
+    def never_ready(_n: int, _text: str) -> Exception:
+        return ClipPending("not ready", retry_after=0.05)
+
+    started = time.monotonic()
+    with pytest.raises(EngineError, match=r"fake: gave up after \d+ s with 2 chunk\(s\) left"):
+        run(FakeEngine(fail=never_ready), texts_of(2), deadline_s=0.5)
+    assert time.monotonic() - started < 2.0

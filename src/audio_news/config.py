@@ -15,6 +15,7 @@ import re
 import tomllib
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -157,6 +158,30 @@ class AudioSettings:
             raise ConfigError(f"bitrate must be one of {allowed} kbps, not {self.bitrate_kbps}")
 
 
+ACCOUNT_TABLES = ("gcloud", "azure", "fpt")
+"""Config file tables that each hold one cloud engine's account."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """One cloud engine's table in the config file, e.g. ``[azure]``.
+
+    The engine's environment variables win over ``api_key`` and ``region``. Nothing here
+    decides what an episode contains, so none of it reaches ``Settings.content()``.
+    """
+
+    api_key: str | None = field(default=None, repr=False)
+    """The vendor's key; never printed, logged or stored with an episode."""
+    region: str | None = None
+    """Where the vendor's service lives, for those that ask (Azure: ``westeurope``)."""
+    base_url: str | None = None
+    """Another ``https://`` origin for the vendor's API: a proxy or a sovereign cloud."""
+
+    def __post_init__(self) -> None:
+        if self.base_url is not None and not self.base_url.startswith("https://"):
+            raise ConfigError(f"base_url must start with https://, not {self.base_url!r}")
+
+
 @dataclass(frozen=True)
 class EngineSettings:
     """Which engine speaks, in which language, and how many requests it may have in flight."""
@@ -175,6 +200,12 @@ class EngineSettings:
     """The title's voice, when it differs from ``voice`` (config ``[voices] title``)."""
     voice_model: str | None = None
     """Path of a Piper voice (``.onnx``, its ``.onnx.json`` beside it) for the piper engine."""
+    accounts: Mapping[str, Account] = field(default_factory=dict, repr=False, hash=False)
+    """Cloud engines' accounts by engine name, from the config file's tables."""
+
+    def account(self, engine: str) -> Account:
+        """``engine``'s account as configured; an empty one when the file has none."""
+        return self.accounts.get(engine, Account())
 
     def __post_init__(self) -> None:
         check_types(self)
@@ -302,7 +333,7 @@ _FLAT_NAMES: dict[str, tuple[str, str]] = {
     f.name: (part, f.name)
     for part, cls in PARTS.items()
     for f in dataclasses.fields(cls)
-    if f.name != "pauses" and not (part == "engine" and f.name == "name")
+    if f.name not in ("pauses", "accounts") and not (part == "engine" and f.name == "name")
 }
 """Flat keys (top level, ``[produce]``, keyword options) and the part field each sets."""
 _FLAT_NAMES["engine"] = ("engine", "name")
@@ -366,13 +397,28 @@ def _section_voices(table: dict[str, Any]) -> dict[str, Any]:
     return {SECTION_VOICES[section]: voice for section, voice in table.items()}
 
 
+def _accounts(values: dict[str, Any], base: Mapping[str, Account]) -> dict[str, Account] | None:
+    """``base`` overlaid with the account tables in ``values``; None when there are none."""
+    tables = {name: values[name] for name in ACCOUNT_TABLES if isinstance(values.get(name), dict)}
+    if not tables:
+        return None
+    accounts = dict(base)
+    for name, table in tables.items():
+        unknown = set(table) - {f.name for f in dataclasses.fields(Account)}
+        if unknown:
+            raise ConfigError(f"unknown setting(s) in [{name}]: {', '.join(sorted(unknown))}")
+        accounts[name] = dataclasses.replace(accounts.get(name, Account()), **table)
+    return accounts
+
+
 def settings_from_dict(values: dict[str, Any], base: Settings | None = None) -> Settings:
     """Overlay a flat or sectioned dict (as in the TOML file) onto ``base``.
 
     Flat keys (top level or in ``[produce]``) are the parts' field names (``engine`` names the
     engine) and ``Settings``' own fields; a part's table (``[audio]``, ``[tags]``, ...) sets
     that part; pause lengths go in ``[pauses]``, a voice per section in ``[voices]`` (``title``,
-    ``body``). Other tables (``[feed]``) belong to others.
+    ``body``), a cloud engine's account in its own table (``[gcloud]``, ``[azure]``, ``[fpt]``).
+    Other tables (``[feed]``) belong to others.
     """
     base = base or Settings()
     flat = {k: v for k, v in values.items() if not isinstance(v, dict)}
@@ -392,6 +438,9 @@ def settings_from_dict(values: dict[str, Any], base: Settings | None = None) -> 
     voices = values.get("voices", {})
     if isinstance(voices, dict):
         tables["engine"].update(_section_voices(voices))
+    accounts = _accounts(values, base.engine.accounts)
+    if accounts is not None:
+        tables["engine"]["accounts"] = accounts
     try:
         pauses = dataclasses.replace(base.audio.pauses, **values.get("pauses", {}))
         parts = {part: dataclasses.replace(getattr(base, part), **tables[part]) for part in PARTS}

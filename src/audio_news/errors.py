@@ -36,6 +36,19 @@ class TransientEngineError(EngineError):
         """Seconds the server asked us to wait, when it said."""
 
 
+class ClipPending(EngineError):
+    """The engine took the text but its audio is not ready yet; ask again later.
+
+    Not a failure: the scheduler asks again after ``retry_after`` without counting a try or
+    slowing down. The engine remembers what it is waiting for.
+    """
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        """Seconds until the engine wants to be asked again."""
+
+
 class AudioError(AudioNewsError):
     """Decoding, assembling or encoding audio failed."""
 

@@ -124,10 +124,12 @@ class _Mp3Batch:
                 if layout is None or layout.rate != self._src_rate:
                     self._queue.put(None)
                     continue
+                # Queued first: the reader must drain ffmpeg's output while this clip goes in,
+                # or a clip larger than the pipes' buffers blocks both ends.
+                self._queue.put(layout)
                 data = memoryview(clip.data)
                 for start, end in layout.spans:
                     stdin.write(data[start:end])
-                self._queue.put(layout)
         except OSError:  # ffmpeg is gone; the reader reports why
             pass
         except BaseException as e:  # a clip that could not be had: raised by the reader

@@ -263,6 +263,9 @@ def _info(name: str, settings: EngineSettings) -> tuple[bool, str, str]:
     reason = unreachable(name, settings)
     if reason is not None:
         return False, credentials, f"does not answer: {reason}"
+    source = getattr(voicing.engine, "credential_source", "")
+    if source:  # where the key came from (a variable or a config table), never the key
+        credentials = f"configured ({source})"
     jobs = voicing.engine.default_jobs
     return True, credentials, f"{voicing.label}; {voicing.engine.voice_id}; {jobs} at once"
 

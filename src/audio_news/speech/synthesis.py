@@ -6,6 +6,8 @@ requests while the adaptive limit allows, sleeps out backoffs itself (workers ne
 sleep, so nothing queued has to be waited for when a fatal error cancels the run),
 and gives up with one clear ``EngineError`` line when tries or time run out. Clips
 can be read as they arrive, so assembly starts on the first while the rest are made.
+An engine whose audio comes later (FPT.AI's link) raises ``ClipPending``: the chunk is
+asked for again when the engine says, with no try counted, and no worker waits meanwhile.
 
 An engine that has its own rate control says so (``Engine.applies_speed``) and is asked
 for the speed; for the others speed is applied to the assembled audio, so their clips do
@@ -24,7 +26,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
-from ..errors import ConfigError, EngineError, OutputError, TransientEngineError
+from ..errors import ClipPending, ConfigError, EngineError, OutputError, TransientEngineError
 from ..models import Clip
 from .cache import SegmentCache
 from .engines.base import Engine
@@ -40,6 +42,10 @@ from .spool import ClipSpool
 log = logging.getLogger(__name__)
 
 CANCEL_CHECK_S = 0.25
+WAITS_PER_TRY = 4
+"""A service that answers "come back in N s" (Retry-After) is alive and rationing, not
+failing: such answers cost a quarter of a try each, so a 429 storm is waited out while the
+overall deadline still bounds the run."""
 """Longest the scheduler waits before noticing that its run was cancelled."""
 
 
@@ -235,7 +241,8 @@ class _Scheduler:
         ready = list(range(len(texts)))  # a heap: earliest chunk first, retries included
         delayed: list[tuple[float, int]] = []
         running: dict[Future[Clip], tuple[int, float]] = {}
-        failures = [0] * len(texts)
+        failures = [0.0] * len(texts)  # weighted: a wait costs 1 / WAITS_PER_TRY
+        attempts = [0] * len(texts)
         pool = ThreadPoolExecutor(self.workers, thread_name_prefix=f"synth-{self.engine.name}")
         try:
             while ready or delayed or running:
@@ -264,8 +271,12 @@ class _Scheduler:
                     index, sent = running.pop(future)
                     try:
                         clip = future.result()
+                    except ClipPending as e:  # the service answered; its audio comes later
+                        self.succeeded = True
+                        heapq.heappush(delayed, (time.monotonic() + e.retry_after, index))
+                        continue
                     except TransientEngineError as e:
-                        retry_at = self._after_failure(e, failures, index, sent, start)
+                        retry_at = self._after_failure(e, failures, attempts, index, sent, start)
                         heapq.heappush(delayed, (retry_at, index))
                         continue
                     self.succeeded = True
@@ -281,18 +292,20 @@ class _Scheduler:
     def _after_failure(
         self,
         error: TransientEngineError,
-        failures: list[int],
+        failures: list[float],
+        attempts: list[int],
         index: int,
         sent: float,
         start: float,
     ) -> float:
         """Count a failed try; return when to try again, or raise when that is pointless."""
         now = time.monotonic()
-        failures[index] += 1
-        tries = failures[index]
+        failures[index] += 1 if error.retry_after is None else 1 / WAITS_PER_TRY
+        attempts[index] += 1
+        tries = attempts[index]
         self.last_error = _one_line(error, self.engine.name)
         name, last = self.engine.name, self.last_error
-        if tries >= self.max_tries:
+        if failures[index] >= self.max_tries - 1e-9:
             raise EngineError(f"{name}: gave up after {_tries(tries)}: {last}") from error
         deadline = self._deadline(start)
         if error.retry_after is not None and now + error.retry_after >= deadline:

@@ -35,10 +35,31 @@ def _make_piper(settings: EngineSettings) -> Engine:
     return create(settings)
 
 
+def _make_gcloud(settings: EngineSettings) -> Engine:
+    from .gcloud import GcloudEngine
+
+    return GcloudEngine(settings.voice, settings.account("gcloud"))
+
+
+def _make_azure(settings: EngineSettings) -> Engine:
+    from .azure import AzureEngine
+
+    return AzureEngine(settings.voice, settings.account("azure"))
+
+
+def _make_fpt(settings: EngineSettings) -> Engine:
+    from .fpt import FptEngine
+
+    return FptEngine(settings.voice, settings.account("fpt"))
+
+
 _FACTORIES: dict[str, Callable[[EngineSettings], Engine]] = {
     "gtts": _make_gtts,
     "espeak": _make_espeak,
     "piper": _make_piper,
+    "gcloud": _make_gcloud,
+    "azure": _make_azure,
+    "fpt": _make_fpt,
 }
 
 ENGINE_NAMES: tuple[str, ...] = tuple(_FACTORIES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from ...models import Clip
 
@@ -30,4 +30,15 @@ class Engine(Protocol):
 
     def synthesize(self, text: str, speed: float = 1.0) -> Clip:
         """Speak ``text`` at ``speed``; raise ``EngineError`` on failure. Must be thread-safe."""
+        ...
+
+
+@runtime_checkable
+class CloudEngine(Engine, Protocol):
+    """An engine that speaks through a vendor's paid service, with credentials of ours."""
+
+    @property
+    def credential_source(self) -> str:
+        """Where the credentials came from (``AZURE_SPEECH_KEY``, ``[fpt] api_key``), never
+        the credentials themselves."""
         ...

@@ -2,7 +2,7 @@
 
 gTTS builds the request (``gTTS._prepare_requests``); this module sends it, so that it sees
 the status and headers, reuses one connection per thread and can tell a retryable failure
-(``TransientEngineError``) from a permanent one (``EngineError``).
+(``TransientEngineError``) from a permanent one (``EngineError``); ``http`` does the sending.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ import binascii
 import logging
 import re
 import threading
-import time
-from email.utils import parsedate_to_datetime
 
 import requests
 
-from ...errors import EngineError, EngineUnavailable, TransientEngineError
+from ...errors import EngineError, EngineUnavailable
 from ...models import Clip
+from .http import HttpClient, raise_for_retryable, short_reason
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,6 @@ PROBE_DEADLINE = 2.0
 """Hard ceiling on the whole probe, name resolution included."""
 
 _AUDIO_LINE = re.compile(r'"jQ1olc","\[\\"([A-Za-z0-9+/=]+)\\"\]"')
-_RETRYABLE_STATUS = frozenset({408, 425, 429})
 
 
 def translate_url(tld: str = DEFAULT_TLD) -> str:
@@ -47,22 +45,6 @@ def translate_url(tld: str = DEFAULT_TLD) -> str:
 
 def _single_token(text: str) -> list[str]:
     return [text]
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def extract_audio(body: str) -> bytes:
@@ -100,8 +82,7 @@ class GttsEngine:
         self._gtts = gTTS
         self._lang = lang
         self._tld = tld
-        self._timeout = timeout
-        self._local = threading.local()
+        self._http = HttpClient(NAME, timeout)
 
     @property
     def voice(self) -> str:
@@ -137,43 +118,14 @@ class GttsEngine:
 
     def send(self, request: requests.PreparedRequest) -> bytes:
         """Send one prepared request and return the MP3 it answers with."""
-        session = self._session()
-        settings = session.merge_environment_settings(request.url, {}, None, None, None)
-        try:
-            response = session.send(
-                request, timeout=self._timeout, allow_redirects=False, **settings
-            )
-        except requests.exceptions.SSLError as e:
-            if "CERTIFICATE_VERIFY_FAILED" in str(e):
-                raise EngineError(f"gtts: TLS certificate not trusted: {e}") from e
-            raise TransientEngineError(f"gtts: TLS failure: {e}") from e
-        except requests.Timeout as e:
-            log.debug("gtts request timed out: %s", e)
-            raise TransientEngineError(f"gtts: request timed out after {self._timeout}") from e
-        except requests.ConnectionError as e:
-            log.debug("gtts connection failed: %s", e)
-            raise TransientEngineError(f"gtts: connection failed: {_short_reason(e)}") from e
-        except OSError as e:  # requests' own errors, and a CA bundle that cannot be read
-            raise EngineError(f"gtts: request failed: {e}") from e
-        status = response.status_code
-        if status in _RETRYABLE_STATUS or status >= 500:
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            raise TransientEngineError(
-                f"gtts: Google answered {status} {response.reason}", retry_after=retry_after
-            )
-        if status != 200:
-            raise EngineError(f"gtts: Google answered {status} {response.reason}")
+        response = self._http.send(request)
+        raise_for_retryable(NAME, "Google", response)
+        if response.status_code != 200:
+            raise EngineError(f"gtts: Google answered {response.status_code} {response.reason}")
         return extract_audio(response.text)
 
     def synthesize(self, text: str, speed: float = 1.0) -> Clip:
         return Clip(data=self.send(self.prepare(text)), codec="mp3", sample_rate=SAMPLE_RATE)
-
-    def _session(self) -> requests.Session:
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            self._local.session = session
-        return session
 
 
 def probe(
@@ -192,7 +144,7 @@ def probe(
                 session.head(translate_url(tld), timeout=(timeout, timeout), allow_redirects=False)
             outcome.append(None)
         except Exception as e:  # whatever went wrong, Google did not answer
-            outcome.append(_short_reason(e))
+            outcome.append(short_reason(e))
 
     worker = threading.Thread(target=attempt, name="gtts-probe", daemon=True)
     worker.start()
@@ -205,21 +157,3 @@ def probe(
 def unreachable(settings: object) -> str | None:
     """The engine's quick check before a run: None when Google answered ``probe``."""
     return probe()
-
-
-def _short_reason(error: Exception) -> str:
-    text = str(error)
-    if isinstance(error, requests.Timeout):
-        return "timed out"
-    if isinstance(error, requests.exceptions.SSLError):
-        return "TLS failure"
-    if "NameResolutionError" in text:
-        return "host name not found"
-    # urllib3 reports a hang-up inside a proxy tunnel as a ProxyError: test for it first.
-    if any(word in text for word in ("RemoteDisconnected", "reset", "aborted")):
-        return "connection reset or dropped"
-    if isinstance(error, requests.exceptions.ProxyError):
-        return "the proxy refused or could not reach the host"
-    if isinstance(error, requests.ConnectionError):
-        return "could not connect"
-    return text or type(error).__name__
