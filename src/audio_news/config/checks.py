@@ -1,0 +1,81 @@
+"""The checks every settings part makes of itself: declared types, ranges, dates."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import re
+import types
+import typing
+from typing import Any
+
+from ..errors import ConfigError
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
+def check_range(name: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low:g} and {high:g}, not {value:g}")
+
+
+_TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+
+
+def _fits(value: object, expected: object) -> bool:
+    """Whether ``value`` is of the declared type; numbers must be finite, bools are not ints."""
+    if isinstance(expected, types.UnionType):
+        return any(_fits(value, option) for option in typing.get_args(expected))
+    if expected is type(None):
+        return value is None
+    if expected is bool:
+        return isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is float:
+        return (
+            isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        )
+    if typing.get_origin(expected) is frozenset:
+        return isinstance(value, frozenset) and all(isinstance(v, str) for v in value)
+    return isinstance(value, expected) if isinstance(expected, type) else True
+
+
+def _describe(expected: object) -> str:
+    options = typing.get_args(expected) if isinstance(expected, types.UnionType) else (expected,)
+    named = [_TYPE_NAMES.get(o, "a list of names") for o in options if o is not type(None)]
+    return " or ".join(named) + (" or unset" if type(None) in options else "")
+
+
+def check_types(instance: Any) -> None:
+    """Raise ``ConfigError`` naming the first field whose value is not of its declared type.
+
+    A whole number given for a number field becomes a float, so ``1`` and ``1.0`` are one
+    setting (and one fingerprint).
+    """
+    hints = typing.get_type_hints(type(instance))
+    table = getattr(instance, "TABLE", "")
+    for f in dataclasses.fields(instance):
+        value = getattr(instance, f.name)
+        if not _fits(value, hints[f.name]):
+            key = f"{table}.{f.name}" if table else f.name
+            raise ConfigError(f"{key} must be {_describe(hints[f.name])}, not {value!r:.40}")
+        if hints[f.name] is float and not isinstance(value, float):
+            object.__setattr__(instance, f.name, float(value))
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def check_date(text: str) -> dt.date:
+    """``YYYY-MM-DD`` within the years an episode can have, else ``ConfigError``."""
+    try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        date = dt.date.fromisoformat(text)
+    except ValueError as e:
+        raise ConfigError(f"date must be YYYY-MM-DD, not {text!r:.40}") from e
+    if not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
+        raise ConfigError(f"date must be between {EARLIEST_YEAR} and {LATEST_YEAR}, not {text}")
+    return date
