@@ -430,3 +430,14 @@ def test_frame_header_and_info_frame() -> None:
     tag = info_tag(info, header)
     assert tag is not None
     assert (tag.skip_start, tag.skip_end) == (576 + 529, 700 - 529)
+
+
+@pytest.mark.parametrize(
+    ("count", "stride", "picked"),
+    [(6, 1.0, [0, 1, 2, 3, 4, 5]), (6, 2.0, [1, 3, 5]), (5, 2.5, [2, 4]), (12, 20.0, [6]),
+     (1, 3.0, [0]), (0, 2.0, [])],
+)  # fmt: skip
+def test_calibration_sample_is_never_empty(count: int, stride: float, picked: list[int]) -> None:
+    from audio_news.audio.render import _spread
+
+    assert _spread(count, stride) == picked

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from array import array
@@ -15,7 +16,7 @@ from audio_news.models import Clip
 from audio_news.speech.choice import EngineChoice, engine_chain, engine_infos
 from audio_news.speech.engines import ENGINE_NAMES, create_engine
 from audio_news.speech.engines import espeak as espeak_module
-from audio_news.speech.engines.espeak import EspeakEngine
+from audio_news.speech.engines.espeak import LEGACY_PARAMS, EspeakEngine, EspeakParams
 from support.gtts_standin import closed_port
 
 SEED = Path(__file__).parent / "data" / "baobackan_2023-12-28_hoi-nghi-to-chuc-xay-dung-dang.txt"
@@ -92,13 +93,48 @@ def test_espeak_is_safe_from_many_threads(espeak: EspeakEngine) -> None:
         assert length == pytest.approx(alone[text], rel=0.05)
 
 
+def test_espeak_gives_the_same_bytes_whatever_was_spoken_before(espeak: EspeakEngine) -> None:
+    first = espeak.synthesize(SHORT).data
+    espeak.synthesize(LONG)
+    other = EspeakEngine(params=EspeakParams(variant="m3", rate=150, pitch=30))
+    other.synthesize(LONG)
+    assert espeak.synthesize(SHORT).data == first
+    assert espeak.synthesize(SHORT).data == first
+
+
+def test_espeak_settings_change_the_voice_and_its_id() -> None:
+    base = EspeakEngine(params=LEGACY_PARAMS)
+    slow = EspeakEngine(params=dataclasses.replace(LEGACY_PARAMS, rate=100))
+    assert "rate=175" in base.voice_id and "rate=100" in slow.voice_id
+    assert seconds(slow.synthesize(SHORT)) > 1.3 * seconds(base.synthesize(SHORT))
+    assert "voice=vi+f2" in EspeakEngine(params=EspeakParams(variant="f2")).voice_id
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"rate": 79}, {"rate": 451}, {"pitch": -1}, {"pitch_range": 101}, {"word_gap": 1.5},
+     {"variant": "../f2"}, {"variant": "f2+m1"}],
+)  # fmt: skip
+def test_espeak_settings_out_of_range_are_config_errors(fields: dict[str, object]) -> None:
+    with pytest.raises(ConfigError, match="espeak"):
+        EspeakParams(**fields)  # type: ignore[arg-type]
+
+
+def test_espeak_unknown_variant_is_unavailable() -> None:
+    with pytest.raises(EngineUnavailable, match="no voice variant 'nobody'"):
+        EspeakEngine(params=EspeakParams(variant="nobody"))
+
+
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
-def test_espeak_voices_the_seed_in_process(espeak: EspeakEngine) -> None:
-    """libespeak-ng runs inside this process, not as a program per sentence (how fast it is
-    belongs to benchmarks/run.py: a wall-clock bound here would fail on a busy machine)."""
+def test_espeak_voices_the_seed_in_process_and_keeps_no_library_state(
+    espeak: EspeakEngine,
+) -> None:
+    """libespeak-ng runs inside this process, not as a program per sentence, and is unloaded
+    after each utterance, so nothing of it carries over to the next (how fast it is belongs
+    to benchmarks/run.py: a wall-clock bound here would fail on a busy machine)."""
     clip = espeak.synthesize(SEED.read_text(encoding="utf-8"))
     assert 120 < seconds(clip) < 900
-    assert "libespeak-ng" in Path("/proc/self/maps").read_text()
+    assert "libespeak-ng" not in Path("/proc/self/maps").read_text()
 
 
 def first_engine(settings: EngineSettings, notes: list[str] | None = None) -> str:
@@ -145,7 +181,7 @@ def test_missing_espeak_library_is_unavailable_and_never_falls_back(
 
     monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{closed_port()}")
     monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{closed_port()}")
-    monkeypatch.setattr(espeak_module, "_library", None)
+    monkeypatch.setattr(espeak_module, "_info", None)
     monkeypatch.setattr(
         espeakng_loader, "get_library_path", lambda: str(tmp_path / "libespeak-ng.so")
     )

@@ -57,5 +57,9 @@ class ConfigError(AudioNewsError, ValueError):
     """An option or config file value is invalid."""
 
 
+class CheckUnavailable(AudioNewsError):
+    """The listening check's speech recognizer is not installed or cannot start."""
+
+
 class OutputError(AudioNewsError, OSError):
     """An output file could not be written."""

@@ -204,10 +204,12 @@ def _spread(count: int, stride: float) -> list[int]:
     """About one index in ``stride``, gaps alternating between the integers around it.
 
     A fractional stride keeps the sample from falling in step with a pattern that repeats
-    every few clips, as a fixed whole-number stride can.
+    every few clips, as a fixed whole-number stride can. A few long clips (a stride longer
+    than the count) still give one, the middle one: a meter fed nothing fails.
     """
     stride = max(1.0, stride)
-    return [i for i in range(count) if math.floor((i + 1) / stride) > math.floor(i / stride)]
+    picked = [i for i in range(count) if math.floor((i + 1) / stride) > math.floor(i / stride)]
+    return picked or ([count // 2] if count else [])
 
 
 def _choose_gain(

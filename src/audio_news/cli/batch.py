@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..config import Settings
@@ -38,8 +38,17 @@ def _spending(episodes: Sequence[Episode]) -> str:
     return f"{characters:,} characters, {cost}"
 
 
-def run_batch(sources: Sequence[str], settings: Settings, *, force: bool) -> list[Failure]:
-    """Produce every source in order; print one line per episode and a summary."""
+def run_batch(
+    sources: Sequence[str],
+    settings: Settings,
+    *,
+    force: bool,
+    after: Callable[[Episode], object] | None = None,
+) -> list[Failure]:
+    """Produce every source in order; print one line per episode and a summary.
+
+    ``after`` runs on each episode made (the listening check); its errors fail that source.
+    """
     reporter, live = make_reporter(settings.quiet, len(sources))
     failures: list[Failure] = []
     made: list[Episode] = []
@@ -59,6 +68,11 @@ def run_batch(sources: Sequence[str], settings: Settings, *, force: bool) -> lis
             made.append(episode)
             if not settings.quiet:
                 print(_describe(episode, time.perf_counter() - started), file=sys.stdout)
+            if after is not None:
+                try:
+                    after(episode)
+                except AudioNewsError as e:
+                    failures.append(Failure(source, str(e)))
         try:
             producer.finish()  # the index, once for the whole batch
         except AudioNewsError as e:

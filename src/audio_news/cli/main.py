@@ -163,6 +163,12 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the segment cache.")
 @click.option("--no-player", is_flag=True, help="Do not write the web player page.")
+@click.option(
+    "--check",
+    "listen",
+    is_flag=True,
+    help="Listen to each episode made and write <slug>.check.json (needs the check extra).",
+)
 @click.option("-f", "--force", is_flag=True, help="Remake episodes that are already up to date.")
 @click.option("-q", "--quiet", is_flag=True, default=None, help="No progress bars or notes.")
 @text_options
@@ -173,6 +179,7 @@ def produce(
     articles: tuple[str, ...],
     no_cache: bool,
     no_player: bool,
+    listen: bool,
     force: bool,
     artist: str | None,
     album: str | None,
@@ -190,7 +197,12 @@ def produce(
         settings = dataclasses.replace(settings, use_cache=False)
     if no_player:
         settings = dataclasses.replace(settings, player=False)
-    failures = run_batch(expand_sources(articles), settings, force=force)
+    after = None
+    if listen:
+        from .check import checker_for_batch
+
+        after = checker_for_batch(settings)
+    failures = run_batch(expand_sources(articles), settings, force=force, after=after)
     if failures:
         sys.exit(1)
 
@@ -300,9 +312,11 @@ def cache_clear(ctx: click.Context, cache_dir: str | None) -> None:
 
 
 def _attach_publish_commands() -> None:
+    from .check import check
     from .publish import feed, serve
     from .voices import voices
 
+    cli.add_command(check)
     cli.add_command(feed)
     cli.add_command(serve)
     cli.add_command(voices)
