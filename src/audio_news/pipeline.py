@@ -8,6 +8,7 @@ import functools
 import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +21,13 @@ from .errors import InputError, OutputError
 from .fsutil import atomic_path, ensure_writable_dir, make_dir, remove_stale_temps
 from .inputs import read_article
 from .models import Article, Episode, Removal, Script
-from .output.episode import Credits, EpisodeDocument
+from .output.artwork import cover_name, write_cover
+from .output.captions import build_captions, write_captions, write_transcript
+from .output.chapters import build_chapters, write_chapters
+from .output.episode import Credits, EpisodeDocument, write_document
 from .output.naming import slugify
 from .output.page import write_index, write_page
-from .output.sidecars import write_sidecars
-from .output.tags import cover_picture, tag_episode
+from .output.tags import Picture, cover_picture, tag_episode
 from .progress import Reporter, SilentReporter
 from .speech.cache import SegmentCache
 from .speech.engines import resolve_engine
@@ -100,6 +103,27 @@ def is_up_to_date(json_path: Path, mp3_path: Path, fingerprint: str) -> bool:
         return False
 
 
+EPISODE_NAMESPACE = uuid.UUID("3f0c5a52-8f1e-4d7b-9a0e-6c2b1d4e5f70")
+"""Names the guid of an episode whose article has no URL, from the article's bytes."""
+
+
+def episode_guid(article: Article, previous: str | None = None) -> str:
+    """An episode's identity for life: the one it was first given under its name, else
+    one named by the article's URL, else by its bytes. Never by where it is served."""
+    if previous:
+        return previous
+    if article.meta.url:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, article.meta.url))
+    return str(uuid.uuid5(EPISODE_NAMESPACE, article.source_sha256))
+
+
+def _previous_guid(json_path: Path) -> str | None:
+    try:
+        return EpisodeDocument.load(json_path).guid
+    except InputError:
+        return None
+
+
 def _held_by_another(json_path: Path, article: Article) -> bool:
     """Whether the episode document at ``json_path`` was made from a different article."""
     try:
@@ -134,30 +158,48 @@ class Plan:
     stem: str
     """File name of the episode's files without extension."""
     fingerprint: str
+    guid: str = ""
+    """The episode's identity (``episode_guid``)."""
 
     def path(self, extension: str) -> Path:
         return self.out_dir / f"{self.stem}{extension}"
 
 
 def episode_document(
-    plan: Plan, rendered: Rendered, engine: str, credits: Credits
+    plan: Plan,
+    rendered: Rendered,
+    engine: str,
+    credits: Credits,
+    cover: Picture | None = None,
 ) -> EpisodeDocument:
     """The document of a planned episode once its audio is assembled."""
     article = plan.prepared.article
+    script = plan.prepared.script
+    paragraphs = (article.title, *article.paragraphs)
+    segments = sentence_segments(script, rendered.chunk_times)
+    duration = round(rendered.duration, 3)
     return EpisodeDocument(
         title=article.title,
         audio=plan.path(".mp3").name,
-        duration=round(rendered.duration, 3),
+        duration=duration,
         engine=engine,
         date=credits.date,
         summary=article.paragraphs[0],
         artist=credits.artist,
         album=credits.album,
-        paragraphs=(article.title, *article.paragraphs),
-        segments=sentence_segments(plan.prepared.script, rendered.chunk_times),
+        paragraphs=paragraphs,
+        segments=segments,
         source=article.source,
         source_sha256=article.source_sha256,
         fingerprint=plan.fingerprint,
+        guid=plan.guid or episode_guid(article),
+        url=article.meta.url,
+        published=credits.published,
+        image=cover_name(plan.stem, cover) if cover else None,
+        chapters=build_chapters(
+            article.title, paragraphs, segments, duration, article.meta.headings
+        ),
+        captions=build_captions(script, rendered.chunk_times),
     )
 
 
@@ -179,16 +221,25 @@ def _write_index(_: EpisodeDocument, out_dir: Path) -> Path:
     return write_index(out_dir)
 
 
+def settings_cover(settings: Settings) -> Picture | None:
+    return cover_picture(Path(settings.tags.cover)) if settings.tags.cover else None
+
+
 def publishing_steps(settings: Settings) -> tuple[PublishingStep, ...]:
     """What is done with an assembled MP3, in order.
 
-    The JSON, with its fingerprint, marks the episode done, so the sidecars come after the
-    MP3 is tagged and in place. The index lists the whole folder: a batch writes it once.
+    The JSON, with its fingerprint, marks the episode done, so it comes after the MP3 is
+    tagged and the other files are in place. The index lists the whole folder: a batch
+    writes it once.
     """
-    cover = cover_picture(Path(settings.tags.cover)) if settings.tags.cover else None
+    cover = settings_cover(settings)
     steps = (
         PublishingStep("tagging", functools.partial(tag_episode, cover=cover)),
-        PublishingStep("sidecars", write_sidecars),
+        PublishingStep("captions", write_captions),
+        PublishingStep("transcript", write_transcript),
+        PublishingStep("chapters", write_chapters),
+        PublishingStep("cover", functools.partial(write_cover, cover=cover)),
+        PublishingStep("document", write_document),
         PublishingStep("page", write_page, player=True),
         PublishingStep("index", _write_index, player=True, per_batch=True),
     )
@@ -206,7 +257,8 @@ class Producer:
     ) -> None:
         self.settings = settings
         self.reporter = reporter or SilentReporter()
-        self.steps = publishing_steps(settings)  # reads the cover: a bad one fails here
+        self.cover = settings_cover(settings)  # a bad cover fails here, before any work
+        self.steps = publishing_steps(settings)
         self.engine = engine or self._pick_engine()
         self.normalizer = make_normalizer(settings)
         self.cache = SegmentCache(settings.resolved_cache_dir()) if settings.use_cache else None
@@ -222,7 +274,8 @@ class Producer:
         out_dir = Path(self.settings.out_dir)
         stem = episode_stem(out_dir, prepared.article)
         fingerprint = output_fingerprint(prepared.article, self.settings, self.engine)
-        return Plan(prepared, out_dir, stem, fingerprint)
+        guid = episode_guid(prepared.article, _previous_guid(out_dir / f"{stem}.json"))
+        return Plan(prepared, out_dir, stem, fingerprint, guid)
 
     def produce(
         self, source: str, *, force: bool = True, stdin: BinaryIO | None = None
@@ -242,7 +295,7 @@ class Producer:
         try:
             rendered = self._render(plan)
             credits = Credits.resolve(self.settings.tags, plan.prepared.article.meta)
-            document = episode_document(plan, rendered, self.engine.name, credits)
+            document = episode_document(plan, rendered, self.engine.name, credits, self.cover)
             self.publish(document, plan.out_dir)
         finally:
             self.reporter.finish_article()
