@@ -268,20 +268,26 @@ class Producer:
     def _pick_engine(self) -> Engine:
         return resolve_engine(self.settings.engine, self.reporter.note)
 
-    def plan(self, source: str, stdin: BinaryIO | None = None) -> Plan:
-        """Read and script ``source`` and decide where its episode goes."""
+    def plan(self, source: str, stdin: BinaryIO | None = None, stem: str | None = None) -> Plan:
+        """Read and script ``source`` and decide where its episode goes: ``stem`` names its
+        files, else the title's slug does."""
         prepared = prepare(source, self.settings, self.engine.max_chars, self.normalizer, stdin)
         out_dir = Path(self.settings.out_dir)
-        stem = episode_stem(out_dir, prepared.article)
+        stem = stem or episode_stem(out_dir, prepared.article)
         fingerprint = output_fingerprint(prepared.article, self.settings, self.engine)
         guid = episode_guid(prepared.article, _previous_guid(out_dir / f"{stem}.json"))
         return Plan(prepared, out_dir, stem, fingerprint, guid)
 
     def produce(
-        self, source: str, *, force: bool = True, stdin: BinaryIO | None = None
+        self,
+        source: str,
+        *,
+        force: bool = True,
+        stdin: BinaryIO | None = None,
+        stem: str | None = None,
     ) -> Episode | None:
         """Make one episode; None when it was already up to date and ``force`` is off."""
-        plan = self.plan(source, stdin)
+        plan = self.plan(source, stdin, stem)
         if not force and is_up_to_date(plan.path(".json"), plan.path(".mp3"), plan.fingerprint):
             self.reporter.note(f"up to date, skipped: {plan.path('.mp3')}")
             return None

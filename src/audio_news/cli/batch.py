@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import BinaryIO, TextIO
 
 from ..config import Settings
 from ..errors import AudioNewsError
@@ -29,8 +30,18 @@ def _describe(episode: Episode, seconds: float) -> str:
     )
 
 
-def run_batch(sources: Sequence[str], settings: Settings, *, force: bool) -> list[Failure]:
-    """Produce every source in order; print one line per episode and a summary."""
+def run_batch(
+    sources: Sequence[str],
+    settings: Settings,
+    *,
+    force: bool,
+    stem: str | None = None,
+    stdin: BinaryIO | None = None,
+    report: TextIO | None = None,
+) -> list[Failure]:
+    """Produce every source in order; print one line per episode (on ``report``, stdout by
+    default) and a summary. ``stem`` names the files of a single episode."""
+    report = report or sys.stdout
     reporter, live = make_reporter(settings.quiet, len(sources))
     failures: list[Failure] = []
     made = skipped = 0
@@ -39,7 +50,7 @@ def run_batch(sources: Sequence[str], settings: Settings, *, force: bool) -> lis
         for source in sources:
             started = time.perf_counter()
             try:
-                episode = producer.produce(source, force=force)
+                episode = producer.produce(source, force=force, stdin=stdin, stem=stem)
             except AudioNewsError as e:
                 failures.append(Failure(source, str(e)))
                 continue
@@ -48,7 +59,7 @@ def run_batch(sources: Sequence[str], settings: Settings, *, force: bool) -> lis
                 continue
             made += 1
             if not settings.quiet:
-                print(_describe(episode, time.perf_counter() - started), file=sys.stdout)
+                print(_describe(episode, time.perf_counter() - started), file=report)
         try:
             producer.finish()  # the index, once for the whole batch
         except AudioNewsError as e:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import io
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 import click
 
@@ -21,6 +24,7 @@ from ..config import (
     MIN_SPEED,
     Settings,
     load_config_file,
+    parse_date,
     settings_from_dict,
 )
 from ..errors import AudioNewsError
@@ -108,13 +112,17 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 
 
 @cli.command(short_help="Make MP3 episodes from articles.")
-@click.argument("articles", nargs=-1, required=True)
+@click.argument("articles", nargs=-1)
 @click.option(
     "-o",
+    "--out",
     "--out-dir",
-    type=click.Path(file_okay=False),
-    help=f"Folder for the episodes [default: {DEFAULT_OUT_DIR}].",
+    "out",
+    metavar="DIR|NAME.mp3|-",
+    help=f"Folder for the episodes [default: {DEFAULT_OUT_DIR}]; with one article, NAME.mp3 "
+    "names its file (the others beside it share the name) and - writes the MP3 to stdout.",
 )
+@click.option("--text", help="Speak this text: its first sentence is the title, the rest the body.")
 @engine_option
 @click.option(
     "--speed",
@@ -130,7 +138,11 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 )
 @click.option("--artist", help="ID3 artist: the publication or author.")
 @click.option("--album", help="ID3 album: the podcast or series name.")
-@click.option("--date", help="Episode date, YYYY-MM-DD [default: the article's, else today].")
+@click.option(
+    "--date",
+    help="Episode date, YYYY-MM-DD or DD/MM/YYYY (28/12/2023, ngày 28 tháng 12 năm 2023) "
+    "[default: the article's, else today].",
+)
 @click.option(
     "--cover", type=click.Path(exists=True, dir_okay=False), help="Cover art (JPEG or PNG)."
 )
@@ -155,6 +167,8 @@ def produce(
     ctx: click.Context,
     /,
     articles: tuple[str, ...],
+    out: str | None,
+    text: str | None,
     no_cache: bool,
     no_player: bool,
     force: bool,
@@ -164,19 +178,93 @@ def produce(
     cover: str | None,
     **options: Any,
 ) -> None:
-    """Make one MP3 episode per ARTICLE (file, folder, URL, or - for stdin)."""
+    """Make one MP3 episode per ARTICLE (file, folder, URL, or - for stdin), or of --text."""
     from ..inputs import expand_sources
     from .batch import run_batch
 
-    tags = {"artist": artist, "album": album, "date": date, "cover": cover}
-    settings = _settings(ctx, **options, **{k: v for k, v in tags.items() if v is not None})
+    if (text is None) == (not articles):
+        raise click.UsageError("give ARTICLE(s) or --text, not both" if text else "missing ARTICLE")
+    sources = expand_sources(articles) if articles else ["-"]
+    target = output_target(out, len(sources))
+    tags = {"artist": artist, "album": album, "cover": cover}
+    if date is not None:
+        tags["date"] = parse_date(date)
+    given = {**options, **{k: v for k, v in tags.items() if v is not None}}
+    settings = _settings(ctx, **given, **({"out_dir": target.folder} if target.folder else {}))
     if no_cache:
         settings = dataclasses.replace(settings, use_cache=False)
-    if no_player:
+    if no_player or target.stdout:
         settings = dataclasses.replace(settings, player=False)
-    failures = run_batch(expand_sources(articles), settings, force=force)
+    stdin = io.BytesIO(text_article(text).encode("utf-8")) if text is not None else None
+    if target.stdout:
+        failures = _produce_to_stdout(sources[0], settings, stdin)
+    else:
+        failures = run_batch(sources, settings, force=force, stem=target.stem, stdin=stdin)
     if failures:
         sys.exit(1)
+
+
+@dataclasses.dataclass(frozen=True)
+class OutputTarget:
+    """Where ``-o`` puts the episodes."""
+
+    folder: str | None = None
+    """None: the configured folder."""
+    stem: str | None = None
+    """The one episode's file name without ``.mp3``; None: the title's slug."""
+    stdout: bool = False
+
+
+def output_target(out: str | None, count: int) -> OutputTarget:
+    """``-o DIR``, ``-o DIR/NAME.mp3`` (one article) or ``-o -`` (one article, to stdout)."""
+    if out is None:
+        return OutputTarget()
+    if out == "-" or out.lower().endswith(".mp3"):
+        if count != 1:
+            raise click.UsageError(f"-o {out} takes exactly one article, not {count}")
+        if out == "-":
+            return OutputTarget(stdout=True)
+        path = Path(out)
+        if path.is_dir():
+            raise click.UsageError(f"-o {out} is a folder; give a file name or the folder")
+        if not path.stem or path.stem.startswith(".") or path.stem.endswith(_RESERVED_STEMS):
+            raise click.UsageError(f"-o {out}: not a usable episode file name")
+        return OutputTarget(folder=str(path.parent), stem=path.stem)
+    return OutputTarget(folder=out)
+
+
+_RESERVED_STEMS = (".chapters", ".transcript")
+"""Endings of the episode's other files' names, which an episode's own name must not have."""
+
+
+def text_article(text: str) -> str:
+    """``--text`` as a plain-text article: the first sentence the title, the rest the body."""
+    from ..text.split import split_sentences
+
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > 1:
+        return "\n".join(lines)
+    sentences = split_sentences(lines[0]) if lines else []
+    if len(sentences) < 2:
+        raise click.UsageError("--text needs a title and a body: at least two sentences")
+    return f"{sentences[0]}\n{' '.join(sentences[1:])}\n"
+
+
+def _produce_to_stdout(source: str, settings: Settings, stdin: BinaryIO | None) -> list[Any]:
+    """Make the episode in a temporary folder and copy its MP3 to stdout; notes go to stderr."""
+    from .batch import run_batch
+
+    stem = "episode"
+    with tempfile.TemporaryDirectory(prefix="audio-news-") as tmp:
+        settings = dataclasses.replace(settings, out_dir=tmp)
+        failures = run_batch(
+            [source], settings, force=True, stem=stem, stdin=stdin, report=sys.stderr
+        )
+        if not failures:
+            with (Path(tmp) / f"{stem}.mp3").open("rb") as mp3:
+                shutil.copyfileobj(mp3, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+    return failures
 
 
 @cli.command(short_help="Show exactly what will be spoken.")
