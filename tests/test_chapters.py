@@ -10,11 +10,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import feedparser
 import pytest
 from mutagen.id3 import ID3
 
 from audio_news.models import Chapter, Segment
 from audio_news.output.chapters import GROUP_SECONDS, build_chapters
+from audio_news.output.feed import write_feed
 from support.helpers import run_cli
 
 FFPROBE = shutil.which("ffprobe")
@@ -113,3 +115,29 @@ def test_ffprobe_lists_the_chapters(episode: Path) -> None:
     listed = sorted(json.loads(probe.stdout)["chapters"], key=lambda c: float(c["start_time"]))
     assert [c["tags"]["title"] for c in listed] == TITLES
     assert float(listed[0]["start_time"]) == 0.0
+
+
+def test_the_feed_links_chapters_and_transcripts_that_exist(episode: Path) -> None:
+    guids = []
+    for base in ("https://bao.example.vn/podcast", "http://cdn.example.net/a/b/"):
+        parsed = feedparser.parse(write_feed(episode, base).read_bytes())
+        assert not parsed.bozo, parsed.bozo_exception
+        assert "podcast" in parsed.namespaces
+        (entry,) = parsed.entries
+        guids.append(entry.id)
+        text = (episode / "feed.xml").read_text(encoding="utf-8")
+        for name in (f"{SLUG}.chapters.json", f"{SLUG}.vtt", f"{SLUG}.transcript.json"):
+            assert f'url="{base.rstrip("/")}/{name}"' in text
+            assert (episode / name).is_file()
+        assert entry.published_parsed[:5] == (2024, 5, 16, 23, 30), "06:30 in Vietnam, in UTC"
+    document = json.loads((episode / f"{SLUG}.json").read_bytes())
+    assert guids == [f"urn:uuid:{document['guid']}"] * 2
+
+
+def test_a_remade_episode_keeps_its_guid(episode: Path) -> None:
+    before = json.loads((episode / f"{SLUG}.json").read_bytes())["guid"]
+    work = episode.parent
+    again = ("tin.md", "--engine", "espeak", "-o", "out", "--no-cache", "-f", "--speed", "1.2")
+    made = run_cli("produce", *again, cwd=work)
+    assert made.returncode == 0, made.stderr
+    assert json.loads((episode / f"{SLUG}.json").read_bytes())["guid"] == before
