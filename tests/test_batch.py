@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from mutagen.mp3 import MP3
 
-from support.helpers import DATA, run_cli
+from support.helpers import DATA, run_cli, vtt_cues
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html")
 SMALL = (
@@ -36,6 +36,8 @@ def episodes(out: Path) -> dict[str, str]:
     """Each episode's MP3 file name by the source its JSON sidecar names."""
     found: dict[str, str] = {}
     for sidecar in sorted(out.glob("*.json")):
+        if sidecar.name.endswith((".chapters.json", ".transcript.json")):
+            continue
         document = json.loads(sidecar.read_text(encoding="utf-8"))
         mp3 = out / document["audio"]
         assert mp3.is_file() and mp3.stem == sidecar.stem
@@ -82,6 +84,12 @@ def test_whole_corpus_makes_one_mp3_per_article_then_skips_it(tmp_path: Path) ->
     slug = "trung-uong-dang-dong-y-cho-ba-truong-thi-mai-thoi-giu-cac-chuc-vu"
     assert sorted(same_title) == [f"{slug}-2.mp3", f"{slug}.mp3"]
     print(f"\n{len(articles)} corpus articles produced in {seconds:.1f} s")
+    cues = [c for vtt in out.glob("*.vtt") for c in vtt_cues(vtt.read_text(encoding="utf-8"))]
+    longest = max(len(line) for _, _, lines in cues for line in lines)
+    slowest = max(end - start for start, end, _ in cues)
+    assert max(len(lines) for _, _, lines in cues) <= 2
+    assert longest <= 42 and slowest <= 7.0
+    print(f"{len(cues)} caption cues: lines of at most {longest} characters, {slowest:.2f} s")
 
     before = mtimes(out)
     code, stdout, stderr = produce(str(DATA), "-o", str(out), "--jobs", "2", cwd=tmp_path)

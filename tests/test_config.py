@@ -129,7 +129,7 @@ def test_the_cli_checks_ranges_through_the_settings(tmp_path: Path) -> None:
         (["--jobs", "0"], "error: jobs must be between 1 and 64, not 0"),
         (["--timeout", "0"], "error: the fetch timeout must be positive"),
         (["--timeout", "inf"], "error: fetch_timeout must be a number, not inf"),
-        (["--date", "20240101"], "error: date must be YYYY-MM-DD, not '20240101'"),
+        (["--date", "20240101"], "error: date must be YYYY-MM-DD or DD/MM/YYYY, not '20240101'"),
     ):
         result = run_cli("produce", str(article), "-o", "out", *option, cwd=tmp_path)
         assert result.returncode == 1

@@ -18,8 +18,14 @@ from mutagen.id3 import ID3
 
 from audio_news.config import TagSettings
 from audio_news.errors import InputError
-from audio_news.models import Metadata, Segment
-from audio_news.output.episode import VERSION, Credits, EpisodeDocument, schema
+from audio_news.models import Chapter, Cue, Metadata, Segment
+from audio_news.output.episode import (
+    READABLE_VERSIONS,
+    VERSION,
+    Credits,
+    EpisodeDocument,
+    schema,
+)
 from support.helpers import assert_valid_episode_file, episode_schema_errors, run_cli
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
@@ -95,19 +101,26 @@ def test_a_written_document_meets_the_schema_and_round_trips(site: Path) -> None
     assert document.source == "tin.md" and document.source_sha256 == raw["source_sha256"]
     assert document.fingerprint and len(document.fingerprint) == 64
     assert all(s.spoken for s in document.segments)
-    assert str(ID3(site / f"{SLUG}.mp3").getall("USLT")[0]) == "\n\n".join(
-        document.spoken_paragraphs()
-    )
+    tags = ID3(site / f"{SLUG}.mp3")
+    assert str(tags.getall("USLT")[0]) == document.written_text
+    assert str(tags.getall("TXXX:spoken")[0]) == "\n\n".join(document.spoken_paragraphs())
 
 
 def test_the_schema_is_valid_and_declares_every_key_written() -> None:
     published = schema()
     jsonschema.Draft202012Validator.check_schema(published)
-    assert published["properties"]["version"]["const"] == VERSION
-    written = EpisodeDocument.from_json(json.dumps(MINIMAL)).to_dict()
+    assert published["properties"]["version"]["enum"] == list(READABLE_VERSIONS)
+    assert max(READABLE_VERSIONS) == VERSION
+    timed = {
+        "chapters": [{"start": 0, "end": 2.5, "title": "Tin"}],
+        "captions": [{"start": 0, "end": 1, "text": "Tin"}],
+    }
+    written = EpisodeDocument.from_json(json.dumps({**MINIMAL, **timed})).to_dict()
     assert set(published["properties"]) == set(written)
     segment = published["properties"]["segments"]["items"]["properties"]
     assert set(segment) == set(written["segments"][0])
+    for key in ("chapters", "captions"):
+        assert set(published["properties"][key]["items"]["properties"]) == set(written[key][0])
 
 
 _TEXT = st.text(max_size=40)
@@ -135,6 +148,19 @@ _DOCUMENTS = st.builds(
     source=st.none() | _TEXT,
     source_sha256=st.none() | st.from_regex(r"[0-9a-f]{64}", fullmatch=True),
     fingerprint=st.none() | st.from_regex(r"[0-9a-f]{64}", fullmatch=True),
+    guid=st.none() | st.uuids().map(str),
+    url=st.none() | _TEXT,
+    published=st.none()
+    | st.datetimes(timezones=st.just(dt.timezone(dt.timedelta(hours=7)))).map(
+        lambda d: d.replace(microsecond=0).isoformat()
+    ),
+    image=st.none() | st.from_regex(r"[a-z0-9][a-z0-9-]{0,30}\.(jpg|png)", fullmatch=True),
+    chapters=st.lists(
+        st.builds(Chapter, start=_SECONDS, end=_SECONDS, title=_TEXT), max_size=3
+    ).map(tuple),
+    captions=st.lists(st.builds(Cue, start=_SECONDS, end=_SECONDS, text=_TEXT), max_size=3).map(
+        tuple
+    ),
 )
 
 
@@ -148,8 +174,16 @@ def test_any_document_round_trips_and_meets_the_schema(document: EpisodeDocument
 @pytest.mark.parametrize(
     ("key", "value"),
     [
-        ("version", 2),
+        ("version", 3),
         ("version", None),
+        ("version", True),
+        ("published", "2024-05-17"),
+        ("published", "2024-05-17T06:30:00"),
+        ("image", "../cover.jpg"),
+        ("image", "cover.gif"),
+        ("chapters", [{"start": 0, "end": 1}]),
+        ("captions", [{"start": 0, "end": "1", "text": "x"}]),
+        ("captions", {"0": "x"}),
         ("audio", "../../etc/passwd.mp3"),
         ("audio", "sub/tin.mp3"),
         ("audio", ".hidden.mp3"),
@@ -192,10 +226,18 @@ def test_the_schema_and_the_reader_refuse_the_same_documents(key: str, value: ob
     [
         {},
         {"artist": None, "album": "Tin tức", "source": "-"},
+        {
+            "version": 2,
+            "guid": "e29d51e1-3685-5b40-9018-9c1bcbbbc36e",
+            "published": "2024-05-17T06:30:00+07:00",
+            "image": "tin-ngan.jpg",
+            "chapters": [{"start": 0, "end": 2.5, "title": "Tin"}],
+            "captions": [{"start": 0, "end": 1, "text": "Tin"}],
+        },
         {"future_field": {"any": "thing"}},
         {"segments": [{"text": "Tin", "start": 0, "end": 1, "paragraph": 0, "extra": 1}]},
     ],
-    ids=["minimal", "nulls", "unknown-key", "unknown-segment-key"],
+    ids=["minimal", "nulls", "version-2", "unknown-key", "unknown-segment-key"],
 )
 def test_the_schema_and_the_reader_accept_the_same_documents(change: dict[str, Any]) -> None:
     document = {**copy.deepcopy(MINIMAL), **change}

@@ -174,7 +174,8 @@ def test_cli_chain_names_the_engine_that_made_it(tmp_path: Path) -> None:
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    [document] = [json.loads(p.read_text()) for p in (tmp_path / "output").glob("*.json")]
+    episodes = [p for p in (tmp_path / "output").glob("*.json") if "." not in p.stem]
+    [document] = [json.loads(p.read_text()) for p in episodes]  # not .chapters/.transcript
     assert (document["engine"], document["voice"]) == ("espeak", "vi")
     assert "skipping gtts" in result.stderr
     assert "characters, free, made in" in result.stdout

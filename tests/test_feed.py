@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import struct
+import subprocess
+import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -22,8 +24,10 @@ from audio_news.output.feed import (
     write_feed,
 )
 from support.episode_factory import make_episode
+from support.helpers import FFMPEG
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+PODCAST = "{https://podcastindex.org/namespace/1.0}"
 BASE = "https://bao.example.org/podcast"
 
 
@@ -67,7 +71,7 @@ def test_feed_parses_and_enclosures_match_file_sizes(out: Path) -> None:
         assert enclosure.type == "audio/mpeg"
         assert int(enclosure.length) == (out / f"{slug}.mp3").stat().st_size
         assert entry.guidislink is False
-        assert entry.id == episode_guid(BASE, slug)
+        assert entry.id == episode_guid(EpisodeDocument.load(out / f"{slug}.json"))
         assert entry.link == f"{BASE}/{slug}.html"
         seconds = round(EpisodeDocument.load(out / f"{slug}.json").duration)
         assert 2 <= seconds <= 7
@@ -92,7 +96,8 @@ def test_channel_has_the_itunes_fields(out: Path) -> None:
     assert image is not None and image.get("href") == "https://bao.example.org/cover.jpg"
     category = channel.find(f"{ITUNES}category")
     assert category is not None and category.get("text") == "News"
-    assert channel.findtext(f"{ITUNES}explicit") == "yes"
+    assert channel.findtext(f"{ITUNES}explicit") == "true"
+    assert channel.findtext(f"{ITUNES}type") == "episodic"
     assert channel.findtext(f"{ITUNES}owner/{ITUNES}name") == "Toà soạn"
     assert channel.findtext(f"{ITUNES}owner/{ITUNES}email") == "toasoan@example.org"
     assert channel.findtext(f"{ITUNES}author") == "Báo Thử"
@@ -102,14 +107,15 @@ def test_channel_has_the_itunes_fields(out: Path) -> None:
         assert item.findtext(f"{ITUNES}duration")
 
 
-def test_guids_and_bytes_are_stable_across_runs(out: Path) -> None:
+def test_guids_and_bytes_are_stable_across_runs_and_base_urls(out: Path) -> None:
     first = write_feed(out, BASE).read_bytes()
     guids = [e.id for e in feedparser.parse(first).entries]
     second = write_feed(out, BASE).read_bytes()
     assert [e.id for e in feedparser.parse(second).entries] == guids
     assert first == second
     assert len(set(guids)) == 2
-    assert episode_guid("https://other.example.org", "mua-lon") not in guids
+    moved = write_feed(out, "http://cdn.example.net/tin").read_bytes()
+    assert [e.id for e in feedparser.parse(moved).entries] == guids
 
 
 def test_a_cover_is_drawn_when_none_is_configured(out: Path) -> None:
@@ -122,11 +128,54 @@ def test_a_cover_is_drawn_when_none_is_configured(out: Path) -> None:
     assert struct.unpack(">II", png[16:24]) == (1400, 1400)
 
 
-def test_an_existing_cover_is_used(out: Path) -> None:
-    (out / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+def _picture(path: Path, size: str, pix_fmt: str = "yuvj420p") -> Path:
+    args = ["-f", "lavfi", "-i", f"color=c=darkred:s={size}", "-frames:v", "1"]
+    subprocess.run(
+        [FFMPEG, "-loglevel", "error", "-y", *args, "-pix_fmt", pix_fmt, str(path)], check=True
+    )
+    return path
+
+
+def test_an_existing_cover_that_fits_is_used_as_it_is(out: Path) -> None:
+    _picture(out / "cover.jpg", "1400x1400")
     write_feed(out, BASE)
     assert f'href="{BASE}/cover.jpg"' in (out / "feed.xml").read_text(encoding="utf-8")
     assert not (out / "cover.png").exists()
+    assert not (out / "cover-podcast.jpg").exists()
+
+
+def test_a_cover_too_small_or_not_square_is_made_square(out: Path) -> None:
+    _picture(out / "cover.png", "600x300", "rgba")
+    write_feed(out, BASE)
+    assert f'href="{BASE}/cover-podcast.png"' in (out / "feed.xml").read_text(encoding="utf-8")
+    png = (out / "cover-podcast.png").read_bytes()
+    assert struct.unpack(">II", png[16:24]) == (1400, 1400)
+    assert png[25] == 2  # RGB, no alpha
+
+
+def test_the_podcast_namespace_tags(out: Path) -> None:
+    settings = FeedSettings(owner_email="toasoan@example.org", locked=True)
+    path = write_feed(out, BASE, settings)
+    parsed = feedparser.parse(path.read_bytes())
+    assert not parsed.bozo, parsed.bozo_exception
+    assert parsed.namespaces["podcast"] == "https://podcastindex.org/namespace/1.0"
+    channel = ET.parse(path).getroot().find("channel")
+    assert channel is not None
+    bare = "bao.example.org/podcast/feed.xml"
+    expected = uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), bare)
+    assert channel.findtext(f"{PODCAST}guid") == str(expected)
+    locked = channel.find(f"{PODCAST}locked")
+    assert locked is not None and locked.text == "yes"
+    assert locked.get("owner") == "toasoan@example.org"
+    self_link = channel.find("{http://www.w3.org/2005/Atom}link")
+    assert self_link is not None and self_link.get("href") == f"{BASE}/feed.xml"
+    for item in channel.iter("item"):
+        (vtt,) = item.findall(f"{PODCAST}transcript")
+        assert vtt.get("type") == "text/vtt" and vtt.get("rel") == "captions"
+        assert vtt.get("language") == "vi"
+        assert (out / (vtt.get("url") or "").removeprefix(f"{BASE}/")).is_file()
+        content = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or ""
+        assert content.startswith("<p>") and "</p>" in content
 
 
 def test_settings_come_from_the_feed_table() -> None:

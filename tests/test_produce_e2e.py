@@ -17,6 +17,7 @@ from support.helpers import (
     ebur128,
     make_cover_png,
     run_cli,
+    vtt_cues,
 )
 
 CAPTIONS = (
@@ -78,7 +79,17 @@ def test_seed_mp3_has_id3v23_frames(seed_episode: tuple[Path, str]) -> None:
     assert "2023" in str(tags.get("TYER") or tags.get("TDRC"))
     assert tags.getall("COMM")[0].text[0].startswith("Sáng 28/12, tại Hà Nội")
     transcript = tags.getall("USLT")[0].text
-    assert "khóa mười bốn" in transcript
+    assert "khóa XIV" in transcript and "khóa mười bốn" not in transcript, "written, not spoken"
+    assert "khóa mười bốn" in str(tags["TXXX:spoken"])
+    assert abs(int(str(tags["TLEN"])) / 1000 - MP3(out / f"{SEED_SLUG}.mp3").info.length) < 0.1
+    (synced,) = tags.getall("SYLT")
+    assert synced.format == 2 and len(synced.text) == 28
+    assert synced.text[1][0].startswith("Sáng 28/12") and synced.text[1][1] > 0
+    assert [ms for _, ms in synced.text] == sorted(ms for _, ms in synced.text)
+    (toc,) = tags.getall("CTOC")
+    chapters = [tags[f"CHAP:{element}"] for element in toc.child_element_ids]
+    assert chapters and chapters[0].start_time == 0
+    assert chapters[-1].end_time == int(str(tags["TLEN"]))
     assert str(tags["TXXX:engine"]) == "espeak"
     assert re.fullmatch(r"[0-9a-f]{64}", str(tags["TXXX:source_sha256"]))
     assert tags.getall("APIC")[0].mime == "image/png"
@@ -100,9 +111,13 @@ def test_seed_sidecars_match_audio(seed_episode: tuple[Path, str]) -> None:
     assert all(a["end"] <= b["start"] for a, b in itertools.pairwise(segments))
     assert segments[0]["start"] >= 0 and segments[-1]["end"] <= duration + 0.05
     assert not any(caption in s["text"] for s in segments for caption in CAPTIONS)
-    vtt = (out / f"{SEED_SLUG}.vtt").read_text(encoding="utf-8")
-    assert vtt.startswith("WEBVTT")
-    assert vtt.count(" --> ") == len(segments)
+    cues = vtt_cues((out / f"{SEED_SLUG}.vtt").read_text(encoding="utf-8"))
+    assert len(cues) > len(segments), "long sentences are cut into several cues"
+    for start, end, lines in cues:
+        assert 1 <= len(lines) <= 2 and all(len(line) <= 42 for line in lines), lines
+        assert 0 <= end - start <= 7.0
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(cues))
+    assert cues[-1][1] <= duration + 0.05
 
 
 def test_output_folder_holds_only_finished_files(seed_episode: tuple[Path, str]) -> None:

@@ -56,8 +56,10 @@ class Counts:
 
 def test_steps_run_in_order_and_no_player_drops_the_page_and_index() -> None:
     names = [step.name for step in publishing_steps(Settings())]
-    assert names == ["tagging", "sidecars", "page", "index"]
-    assert [step.name for step in publishing_steps(Settings(player=False))] == names[:2]
+    assert names == [
+        "tagging", "captions", "transcript", "chapters", "cover", "document", "page", "index"
+    ]  # fmt: skip
+    assert [step.name for step in publishing_steps(Settings(player=False))] == names[:6]
     assert [step.name for step in publishing_steps(Settings()) if step.per_batch] == ["index"]
 
 
@@ -70,7 +72,7 @@ def test_a_batch_writes_the_index_once_and_parses_each_document_once(
     assert run_batch(sources, settings, force=False) == []
 
     out = tmp_path / "out"
-    made = sorted(p.name for p in out.glob("*.json"))
+    made = sorted(p.name for p in out.glob("*.json") if p.name.count(".") == 1)
     assert len(made) == len(TITLES)
     assert counts.index_writes == 1
     assert counts.parsed == collections.Counter(made), "each document parsed once, by the index"
@@ -91,14 +93,15 @@ def test_the_single_episode_api_writes_the_index(tmp_path: Path) -> None:
     assert f'href="{episode.slug}.html"' in (out / "index.html").read_text(encoding="utf-8")
 
 
-def test_without_the_player_an_episode_is_its_mp3_json_and_vtt(tmp_path: Path) -> None:
+def test_without_the_player_an_episode_is_its_mp3_and_sidecars(tmp_path: Path) -> None:
     (source,) = _articles(tmp_path)[:1]
     producer = Producer(_settings(tmp_path, player=False))
     episode = producer.produce(source)
     producer.finish()
     assert episode is not None
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == [f"{episode.slug}{ext}" for ext in (".json", ".mp3", ".vtt")]
+    extensions = (".chapters.json", ".json", ".mp3", ".transcript.json", ".vtt")
+    assert names == sorted(f"{episode.slug}{ext}" for ext in extensions)
 
 
 def test_a_cover_that_is_not_a_picture_fails_before_anything_is_made(tmp_path: Path) -> None:

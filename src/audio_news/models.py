@@ -17,6 +17,11 @@ class Metadata:
     url: str | None = None
     image: str | None = None
     """URL or path of a picture offered as cover art."""
+    published: str | None = None
+    """Publication date and time as ISO 8601 with its UTC offset, when the source gives a time."""
+    headings: tuple[str, ...] = ()
+    """Subheadings as the source marks them (HTML h2/h3, Markdown ``##``), in order; the
+    chapters find them again among the cleaned paragraphs by their text."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,24 @@ class Segment:
     paragraph: int
     spoken: str = ""
     """The sentence as the engine was asked to say it."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One caption: a few words of the written text and when they are heard."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A titled part of an episode, from a subheading or a group of paragraphs."""
+
+    start: float
+    end: float
+    title: str
 
 
 @dataclass(frozen=True)

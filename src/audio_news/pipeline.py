@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,11 +18,19 @@ from .errors import EngineError, InputError, OutputError
 from .fsutil import atomic_path, ensure_writable_dir, make_dir, remove_stale_temps
 from .inputs import read_article
 from .models import Article, Episode, Removal, Script
-from .output.episode import Credits, EpisodeDocument
-from .output.naming import slugify
+from .output.artwork import cover_name, write_cover
+from .output.captions import build_captions, write_captions, write_transcript
+from .output.chapters import build_chapters, write_chapters
+from .output.episode import Credits, EpisodeDocument, write_document
+from .output.naming import (
+    episode_guid,
+    episode_stem,
+    is_up_to_date,
+    output_fingerprint,
+    previous_guid,
+)
 from .output.page import write_index, write_page
-from .output.sidecars import write_sidecars
-from .output.tags import cover_picture, tag_episode
+from .output.tags import Picture, cover_picture, tag_episode
 from .progress import Reporter, SilentReporter
 from .speech.cache import SegmentCache
 from .speech.choice import EngineChoice, Voicing
@@ -35,7 +41,6 @@ from .text.clean import clean_article
 from .text.lexicon import load_lexicon
 from .text.normalize import Normalizer
 from .text.script import build_script, sentence_segments
-from .version import __version__
 
 log = logging.getLogger(__name__)
 
@@ -79,53 +84,6 @@ def prepare(
     return Prepared(article, removed, build_script(article, normalizer.normalize, max_chars))
 
 
-def output_fingerprint(article: Article, settings: Settings, engine: Engine | Voicing) -> str:
-    """What decides an episode's content; an unchanged fingerprint means up to date."""
-    relevant = {
-        "version": __version__,
-        "source": article.source_sha256,
-        "engine": engine.name,
-        "voice": engine.voice_id,
-        "settings": settings.content(),
-    }
-    blob = json.dumps(relevant, sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def is_up_to_date(json_path: Path, mp3_path: Path, fingerprint: str) -> bool:
-    if not mp3_path.is_file():
-        return False
-    try:
-        return EpisodeDocument.load(json_path).fingerprint == fingerprint
-    except InputError:
-        return False
-
-
-def _held_by_another(json_path: Path, article: Article) -> bool:
-    """Whether the episode document at ``json_path`` was made from a different article."""
-    try:
-        document = EpisodeDocument.load(json_path)
-    except InputError:
-        return False
-    if document.source == article.source != "-":
-        return False
-    return document.source_sha256 not in (None, article.source_sha256)
-
-
-def episode_stem(out_dir: Path, article: Article) -> str:
-    """The title's slug, or ``slug-2``, ``slug-3``... when another article already holds it.
-
-    Two articles with one title never overwrite each other; the same article (same source
-    or same bytes) keeps its name, so a re-run finds it up to date.
-    """
-    slug = slugify(article.title)
-    stem, n = slug, 1
-    while _held_by_another(out_dir / f"{stem}.json", article):
-        n += 1
-        stem = f"{slug}-{n}"
-    return stem
-
-
 @dataclass(frozen=True)
 class Plan:
     """An article ready to speak, and where its episode files go."""
@@ -137,29 +95,45 @@ class Plan:
     fingerprint: str
     voicing: Voicing
     """The engine and voices the script was made for."""
+    guid: str = ""
+    """The episode's identity (``episode_guid``)."""
 
     def path(self, extension: str) -> Path:
         return self.out_dir / f"{self.stem}{extension}"
 
 
-def episode_document(plan: Plan, rendered: Rendered, credits: Credits) -> EpisodeDocument:
+def episode_document(
+    plan: Plan, rendered: Rendered, credits: Credits, cover: Picture | None = None
+) -> EpisodeDocument:
     """The document of a planned episode once its audio is assembled."""
     article = plan.prepared.article
+    script = plan.prepared.script
+    paragraphs = (article.title, *article.paragraphs)
+    segments = sentence_segments(script, rendered.chunk_times)
+    duration = round(rendered.duration, 3)
     return EpisodeDocument(
         title=article.title,
         audio=plan.path(".mp3").name,
-        duration=round(rendered.duration, 3),
+        duration=duration,
         engine=plan.voicing.name,
         voice=plan.voicing.label,
         date=credits.date,
         summary=article.paragraphs[0],
         artist=credits.artist,
         album=credits.album,
-        paragraphs=(article.title, *article.paragraphs),
-        segments=sentence_segments(plan.prepared.script, rendered.chunk_times),
+        paragraphs=paragraphs,
+        segments=segments,
         source=article.source,
         source_sha256=article.source_sha256,
         fingerprint=plan.fingerprint,
+        guid=plan.guid or episode_guid(article),
+        url=article.meta.url,
+        published=credits.published,
+        image=cover_name(plan.stem, cover) if cover else None,
+        chapters=build_chapters(
+            article.title, paragraphs, segments, duration, article.meta.headings
+        ),
+        captions=build_captions(script, rendered.chunk_times),
     )
 
 
@@ -181,16 +155,25 @@ def _write_index(_: EpisodeDocument, out_dir: Path) -> Path:
     return write_index(out_dir)
 
 
+def settings_cover(settings: Settings) -> Picture | None:
+    return cover_picture(Path(settings.tags.cover)) if settings.tags.cover else None
+
+
 def publishing_steps(settings: Settings) -> tuple[PublishingStep, ...]:
     """What is done with an assembled MP3, in order.
 
-    The JSON, with its fingerprint, marks the episode done, so the sidecars come after the
-    MP3 is tagged and in place. The index lists the whole folder: a batch writes it once.
+    The JSON, with its fingerprint, marks the episode done, so it comes after the MP3 is
+    tagged and the other files are in place. The index lists the whole folder: a batch
+    writes it once.
     """
-    cover = cover_picture(Path(settings.tags.cover)) if settings.tags.cover else None
+    cover = settings_cover(settings)
     steps = (
         PublishingStep("tagging", functools.partial(tag_episode, cover=cover)),
-        PublishingStep("sidecars", write_sidecars),
+        PublishingStep("captions", write_captions),
+        PublishingStep("transcript", write_transcript),
+        PublishingStep("chapters", write_chapters),
+        PublishingStep("cover", functools.partial(write_cover, cover=cover)),
+        PublishingStep("document", write_document),
         PublishingStep("page", write_page, player=True),
         PublishingStep("index", _write_index, player=True, per_batch=True),
     )
@@ -209,7 +192,8 @@ class Producer:
     ) -> None:
         self.settings = settings
         self.reporter = reporter or SilentReporter()
-        self.steps = publishing_steps(settings)  # reads the cover: a bad one fails here
+        self.cover = settings_cover(settings)  # a bad cover fails here, before any work
+        self.steps = publishing_steps(settings)
         if engine is not None:
             self.choice = EngineChoice.fixed(engine, settings.engine)
         else:
@@ -225,25 +209,38 @@ class Producer:
         """The engine episodes are first tried with."""
         return self.voicing.engine
 
-    def plan(self, source: str, stdin: BinaryIO | None = None) -> Plan:
-        """Read and script ``source`` and decide where its episode goes."""
+    def plan(self, source: str, stdin: BinaryIO | None = None, stem: str | None = None) -> Plan:
+        """Read and script ``source`` and decide where its episode goes: ``stem`` names its
+        files, else the title's slug does."""
         article, removed = read_and_clean(source, self.settings, stdin)
-        return self._plan_for(article, removed, self.voicing)
+        return self._plan_for(article, removed, self.voicing, stem)
 
-    def _plan_for(self, article: Article, removed: tuple[Removal, ...], voicing: Voicing) -> Plan:
+    def _plan_for(
+        self,
+        article: Article,
+        removed: tuple[Removal, ...],
+        voicing: Voicing,
+        stem: str | None = None,
+    ) -> Plan:
         """The plan of an article already read, scripted for ``voicing``'s engine."""
         script = build_script(article, self.normalizer.normalize, voicing.engine.max_chars)
         prepared = Prepared(article, removed, script)
         out_dir = Path(self.settings.out_dir)
-        stem = episode_stem(out_dir, prepared.article)
-        fingerprint = output_fingerprint(prepared.article, self.settings, voicing)
-        return Plan(prepared, out_dir, stem, fingerprint, voicing)
+        stem = stem or episode_stem(out_dir, article)
+        fingerprint = output_fingerprint(article, self.settings, voicing)
+        guid = episode_guid(article, previous_guid(out_dir / f"{stem}.json"))
+        return Plan(prepared, out_dir, stem, fingerprint, voicing, guid)
 
     def produce(
-        self, source: str, *, force: bool = True, stdin: BinaryIO | None = None
+        self,
+        source: str,
+        *,
+        force: bool = True,
+        stdin: BinaryIO | None = None,
+        stem: str | None = None,
     ) -> Episode | None:
         """Make one episode; None when it was already up to date and ``force`` is off."""
-        plan = self.plan(source, stdin)
+        plan = self.plan(source, stdin, stem)
         if not force and is_up_to_date(plan.path(".json"), plan.path(".mp3"), plan.fingerprint):
             self.reporter.note(f"up to date, skipped: {plan.path('.mp3')}")
             return None
@@ -262,7 +259,8 @@ class Producer:
                 self.reporter.note(
                     f"engine: {plan.voicing.name} failed ({e}); making it again with {after.name}"
                 )
-                plan = self._plan_for(plan.prepared.article, plan.prepared.removed, after)
+                article, removed = plan.prepared.article, plan.prepared.removed
+                plan = self._plan_for(article, removed, after, plan.stem)
 
     def _make(self, plan: Plan) -> Episode:
         """Synthesize, assemble and publish one planned episode with its one engine."""
@@ -272,7 +270,7 @@ class Producer:
         try:
             rendered, characters = self._render(plan)
             credits = Credits.resolve(self.settings.tags, plan.prepared.article.meta)
-            document = episode_document(plan, rendered, credits)
+            document = episode_document(plan, rendered, credits, self.cover)
             self.publish(document, plan.out_dir)
         finally:
             self.reporter.finish_article()

@@ -81,6 +81,8 @@ def assert_finished_files_sound(folder: Path) -> list[str]:
         if name.endswith(".mp3"):
             assert MP3(path).info.length > 1, name
             assert "TIT2" in ID3(path), name
+        elif name.endswith((".chapters.json", ".transcript.json")):
+            assert json.loads(path.read_text(encoding="utf-8")), name
         elif name.endswith(".json"):
             document = json.loads(path.read_text(encoding="utf-8"))
             mp3 = folder / document["audio"]

@@ -131,3 +131,20 @@ def as_mojibake(text: str) -> bytes:
         except UnicodeDecodeError:
             chars.append(chr(byte))
     return "".join(chars).encode("utf-8")
+
+
+def vtt_cues(text: str) -> list[tuple[float, float, list[str]]]:
+    """(start, end, lines) of each cue of a WebVTT file, read as a player would."""
+
+    def seconds(stamp: str) -> float:
+        hours, minutes, rest = stamp.split(":")
+        return int(hours) * 3600 + int(minutes) * 60 + float(rest)
+
+    assert text.startswith("WEBVTT"), "not WebVTT"
+    cues = []
+    for block in text.strip().split("\n\n")[1:]:
+        lines = block.split("\n")
+        timing = next(i for i, line in enumerate(lines) if " --> " in line)
+        start, end = lines[timing].split(" --> ")
+        cues.append((seconds(start), seconds(end.split()[0]), lines[timing + 1 :]))
+    return cues

@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO, TextIO
 
 from ..config import Settings
 from ..errors import AudioNewsError
@@ -44,11 +45,14 @@ def run_batch(
     *,
     force: bool,
     after: Callable[[Episode], object] | None = None,
+    stem: str | None = None,
+    stdin: BinaryIO | None = None,
+    report: TextIO | None = None,
 ) -> list[Failure]:
-    """Produce every source in order; print one line per episode and a summary.
-
-    ``after`` runs on each episode made (the listening check); its errors fail that source.
-    """
+    """Produce every source in order; print one line per episode (on ``report``, stdout by
+    default) and a summary. ``stem`` names the files of a single episode; ``after`` runs on
+    each episode made (the listening check), and its errors fail that source."""
+    report = report or sys.stdout
     reporter, live = make_reporter(settings.quiet, len(sources))
     failures: list[Failure] = []
     made: list[Episode] = []
@@ -58,7 +62,7 @@ def run_batch(
         for source in sources:
             started = time.perf_counter()
             try:
-                episode = producer.produce(source, force=force)
+                episode = producer.produce(source, force=force, stdin=stdin, stem=stem)
             except AudioNewsError as e:
                 failures.append(Failure(source, str(e)))
                 continue
@@ -67,7 +71,7 @@ def run_batch(
                 continue
             made.append(episode)
             if not settings.quiet:
-                print(_describe(episode, time.perf_counter() - started), file=sys.stdout)
+                print(_describe(episode, time.perf_counter() - started), file=report)
             if after is not None:
                 try:
                     after(episode)

@@ -104,10 +104,11 @@ def check(
 ) -> None:
     """Recognize each segment of EPISODE (an .mp3 beside its .json, or a folder of them),
     compare it with its text, print a table and write <slug>.check.json beside it."""
-    from .main import _settings, fail
+    from .main import fail
+    from .options import settings_for
 
     require_recognizer()
-    settings = _settings(ctx, lexicon=lexicon)
+    settings = settings_for(ctx, lexicon=lexicon)
     listener = Listener(settings, threshold, verbose)
     failed = []
     for n, json_path in enumerate(find_episodes(episodes)):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -12,95 +12,17 @@ import click
 
 from ..config import (
     DEFAULT_BITRATE_KBPS,
-    DEFAULT_FETCH_TIMEOUT_S,
-    DEFAULT_MAX_DOWNLOAD_BYTES,
-    DEFAULT_MAX_INPUT_CHARS,
     DEFAULT_OUT_DIR,
     DEFAULT_SPEED,
     MAX_SPEED,
     MIN_SPEED,
-    Settings,
     load_config_file,
-    settings_from_dict,
+    parse_date,
 )
 from ..errors import AudioNewsError
 from ..version import __version__
-
-
-def _settings(ctx: click.Context, **given: Any) -> Settings:
-    """Config file values, overlaid with the options the user actually gave."""
-    overrides = {k: v for k, v in given.items() if v is not None and v != ()}
-    if "disabled_rules" in overrides:
-        overrides["disabled_rules"] = list(overrides["disabled_rules"])
-    base = settings_from_dict(ctx.obj["config"])
-    return settings_from_dict(overrides, base)
-
-
-def engine_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    """``--engine``, ``--voice`` and ``--voice-model``: who speaks."""
-    for option in reversed(
-        [
-            click.option(
-                "--engine",
-                metavar="NAME[,NAME...]",
-                help="Engine, or engines to try in order (gcloud,gtts,espeak); "
-                "see `audio-news engines` [default: auto].",
-            ),
-            click.option(
-                "--voice",
-                metavar="ID",
-                help="A voice from `audio-news voices` (ID or ENGINE:ID).",
-            ),
-            click.option(
-                "--voice-model",
-                type=click.Path(dir_okay=False),
-                help="Piper voice file (.onnx, with its .onnx.json beside it).",
-            ),
-        ]
-    ):
-        f = option(f)
-    return f
-
-
-def text_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(
-        [
-            click.option(
-                "--lexicon",
-                type=click.Path(dir_okay=False),
-                help="Your pronunciation lexicon (TOML or CSV).",
-            ),
-            click.option(
-                "--disable-rule",
-                "disabled_rules",
-                multiple=True,
-                metavar="NAME",
-                help="Turn off a cleaning rule (see `audio-news clean --rules`).",
-            ),
-            click.option(
-                "--max-chars",
-                "max_input_chars",
-                type=int,
-                help=f"Refuse longer articles [default: {DEFAULT_MAX_INPUT_CHARS}].",
-            ),
-            click.option(
-                "--max-download",
-                "max_download_bytes",
-                type=int,
-                metavar="BYTES",
-                help=f"Refuse larger downloads [default: {DEFAULT_MAX_DOWNLOAD_BYTES}].",
-            ),
-            click.option(
-                "--timeout",
-                "fetch_timeout",
-                type=float,
-                metavar="SECONDS",
-                help=f"Time limit for downloading a URL [default: {DEFAULT_FETCH_TIMEOUT_S:g}].",
-            ),
-        ]
-    ):
-        f = option(f)
-    return f
+from .options import engine_option, settings_for, text_options
+from .targets import output_target, produce_to_stdout, text_article
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,13 +46,17 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 
 
 @cli.command(short_help="Make MP3 episodes from articles.")
-@click.argument("articles", nargs=-1, required=True)
+@click.argument("articles", nargs=-1)
 @click.option(
     "-o",
+    "--out",
     "--out-dir",
-    type=click.Path(file_okay=False),
-    help=f"Folder for the episodes [default: {DEFAULT_OUT_DIR}].",
+    "out",
+    metavar="DIR|NAME.mp3|-",
+    help=f"Folder for the episodes [default: {DEFAULT_OUT_DIR}]; with one article, NAME.mp3 "
+    "names its file (the others beside it share the name) and - writes the MP3 to stdout.",
 )
+@click.option("--text", help="Speak this text: its first sentence is the title, the rest the body.")
 @engine_option
 @click.option(
     "--speed",
@@ -146,7 +72,11 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 )
 @click.option("--artist", help="ID3 artist: the publication or author.")
 @click.option("--album", help="ID3 album: the podcast or series name.")
-@click.option("--date", help="Episode date, YYYY-MM-DD [default: the article's, else today].")
+@click.option(
+    "--date",
+    help="Episode date, YYYY-MM-DD or DD/MM/YYYY (28/12/2023, ngày 28 tháng 12 năm 2023) "
+    "[default: the article's, else today].",
+)
 @click.option(
     "--cover", type=click.Path(exists=True, dir_okay=False), help="Cover art (JPEG or PNG)."
 )
@@ -177,6 +107,8 @@ def produce(
     ctx: click.Context,
     /,
     articles: tuple[str, ...],
+    out: str | None,
+    text: str | None,
     no_cache: bool,
     no_player: bool,
     listen: bool,
@@ -187,22 +119,35 @@ def produce(
     cover: str | None,
     **options: Any,
 ) -> None:
-    """Make one MP3 episode per ARTICLE (file, folder, URL, or - for stdin)."""
+    """Make one MP3 episode per ARTICLE (file, folder, URL, or - for stdin), or of --text."""
     from ..inputs import expand_sources
     from .batch import run_batch
 
-    tags = {"artist": artist, "album": album, "date": date, "cover": cover}
-    settings = _settings(ctx, **options, **{k: v for k, v in tags.items() if v is not None})
+    if (text is None) == (not articles):
+        raise click.UsageError("give ARTICLE(s) or --text, not both" if text else "missing ARTICLE")
+    sources = expand_sources(articles) if articles else ["-"]
+    target = output_target(out, len(sources))
+    tags = {"artist": artist, "album": album, "cover": cover}
+    if date is not None:
+        tags["date"] = parse_date(date)
+    given = {**options, **{k: v for k, v in tags.items() if v is not None}}
+    settings = settings_for(ctx, **given, **({"out_dir": target.folder} if target.folder else {}))
     if no_cache:
         settings = dataclasses.replace(settings, use_cache=False)
-    if no_player:
+    if no_player or target.stdout:
         settings = dataclasses.replace(settings, player=False)
     after = None
     if listen:
         from .check import checker_for_batch
 
         after = checker_for_batch(settings)
-    failures = run_batch(expand_sources(articles), settings, force=force, after=after)
+    stdin = io.BytesIO(text_article(text).encode("utf-8")) if text is not None else None
+    if target.stdout:
+        failures = produce_to_stdout(sources[0], settings, stdin)
+    else:
+        failures = run_batch(
+            sources, settings, force=force, after=after, stem=target.stem, stdin=stdin
+        )
     if failures:
         sys.exit(1)
 
@@ -225,7 +170,7 @@ def script(ctx: click.Context, /, article: str, cost: bool, **options: Any) -> N
     from ..speech.choice import EngineChoice
     from ..speech.voices import estimate
 
-    settings = _settings(ctx, **options)
+    settings = settings_for(ctx, **options)
     choice = EngineChoice(settings.engine, lambda note: click.echo(note, err=True), probe=False)
     voicing = choice.first()
     prepared = prepare(article, settings, voicing.engine.max_chars)
@@ -256,7 +201,7 @@ def clean(
         return
     if article is None:
         raise click.UsageError("missing ARTICLE")
-    settings = _settings(ctx, **options)
+    settings = settings_for(ctx, **options)
     cleaned, removed = read_and_clean(article, settings)
     if show_removed:
         for line in format_removed(removed):
@@ -275,7 +220,7 @@ def engines(ctx: click.Context, /, **options: Any) -> None:
     and answers, and the one a run starts with."""
     from ..speech.choice import engine_infos
 
-    settings = _settings(ctx, **options)
+    settings = settings_for(ctx, **options)
     for info in engine_infos(settings.engine):
         state = "available" if info.available else "unavailable"
         default = " (default)" if info.is_default else ""
@@ -295,7 +240,7 @@ def cache_info(ctx: click.Context, cache_dir: str | None) -> None:
     """Show where the cache is, how many clips it holds and its size."""
     from ..speech.cache import SegmentCache, format_cache_info
 
-    settings = _settings(ctx, cache_dir=cache_dir)
+    settings = settings_for(ctx, cache_dir=cache_dir)
     click.echo(format_cache_info(SegmentCache(settings.resolved_cache_dir()).info()))
 
 
@@ -306,7 +251,7 @@ def cache_clear(ctx: click.Context, cache_dir: str | None) -> None:
     """Delete every cached clip."""
     from ..speech.cache import SegmentCache
 
-    settings = _settings(ctx, cache_dir=cache_dir)
+    settings = settings_for(ctx, cache_dir=cache_dir)
     removed = SegmentCache(settings.resolved_cache_dir()).clear()
     click.echo(f"removed {removed} cached clips")
 

@@ -1,7 +1,7 @@
 """Settings: typed, frozen parts with named defaults (``parts``), the checks each part makes of
 itself (``checks``), and the TOML config file that feeds them (``file``)."""
 
-from .checks import EARLIEST_YEAR, LATEST_YEAR, check_date, check_types
+from .checks import EARLIEST_YEAR, LATEST_YEAR, check_date, check_types, parse_date
 from .file import SECTION_VOICES, default_config_path, load_config_file, settings_from_dict
 from .parts import (
     ACCOUNT_TABLES,
@@ -76,5 +76,6 @@ __all__ = [
     "check_types",
     "default_config_path",
     "load_config_file",
+    "parse_date",
     "settings_from_dict",
 ]

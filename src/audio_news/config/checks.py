@@ -79,3 +79,29 @@ def check_date(text: str) -> dt.date:
     if not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
         raise ConfigError(f"date must be between {EARLIEST_YEAR} and {LATEST_YEAR}, not {text}")
     return date
+
+
+_VIETNAMESE_DATES = (
+    re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"),
+    re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:,\s*|\s+)năm\s+(\d{4})", re.I),
+)
+"""Day first, as Vietnamese writes a date: ``28/12/2023``, ``28-12-2023``, ``28.12.2023``,
+``ngày 28 tháng 12 năm 2023``."""
+
+
+def parse_date(text: str) -> str:
+    """``YYYY-MM-DD`` from that form or a Vietnamese one; ``ConfigError`` when neither."""
+    value = " ".join(text.split())
+    for pattern in _VIETNAMESE_DATES:
+        match = pattern.fullmatch(value)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            try:
+                value = dt.date(year, month, day).isoformat()
+            except ValueError as e:
+                raise ConfigError(f"no such date: {text!r:.40}") from e
+            break
+    else:
+        if not _ISO_DATE.fullmatch(value):
+            raise ConfigError(f"date must be YYYY-MM-DD or DD/MM/YYYY, not {text!r:.40}")
+    return check_date(value).isoformat()

@@ -17,7 +17,7 @@ from trafilatura.settings import Document
 
 from ..errors import InputError
 from ..models import Article, Metadata
-from .meta import clip, collapse, date_from_url, iso_date
+from .meta import clip, collapse, date_from_url, iso_date, iso_datetime
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +184,12 @@ def _published(tree: lxml.html.HtmlElement, url: str | None, fallback: object) -
     return found or date_from_url(url) or iso_date(fallback)
 
 
+def _published_time(tree: lxml.html.HtmlElement, date: str | None) -> str | None:
+    """The publication time from the page's markup, when it falls on the date chosen."""
+    stamp = iso_datetime(_meta_content(tree, _DATE_META))
+    return stamp if stamp and date and stamp.startswith(date) else None
+
+
 def _similar(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= 0.75
 
@@ -252,6 +258,7 @@ def parse_html(text: str, *, source: str, sha256: str, url: str | None = None) -
     meta_title = clip(info.title, 1000)
     title = _choose_title(meta_title, blocks)
     paragraphs = [t for _, t in blocks]
+    headings = tuple(t for tag, t in blocks if tag == "head" and t != title)
     if paragraphs and paragraphs[0].casefold() == title.casefold():
         paragraphs.pop(0)
     if not title:
@@ -259,6 +266,8 @@ def parse_html(text: str, *, source: str, sha256: str, url: str | None = None) -
     meta = Metadata(
         author=clip(info.author),
         date=date,
+        published=_published_time(tree, date),
+        headings=headings,
         site_name=clip(info.sitename),
         url=url or clip(info.url, 2000),
         image=clip(info.image, 2000),

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..models import Article, Metadata
-from .meta import clip, collapse, iso_date
+from .meta import clip, collapse, iso_date, iso_datetime
 
 log = logging.getLogger(__name__)
 
@@ -124,9 +124,12 @@ def parse_markdown(text: str, *, source: str, sha256: str) -> Article:
         title = collapse(heading.group(1)) if heading else first
     if not title:
         raise InputError(f"{source} has no text")
+    headings = (_HEADING.match(p) for p in paragraphs if p.startswith("#"))
     meta = Metadata(
         author=clip(_pick(front, "author")),
         date=iso_date(_pick(front, "date")),
+        published=iso_datetime(_pick(front, "date")),
+        headings=tuple(collapse(h.group(1)) for h in headings if h and h.group(1).strip()),
         site_name=clip(_pick(front, "site_name")),
         url=url,
         image=image,

@@ -51,6 +51,57 @@ def iso_date(value: object) -> str | None:
     return None
 
 
+_ISO_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+DEFAULT_OFFSET = dt.timezone(dt.timedelta(hours=7))
+"""Vietnam time, assumed when a source gives a time without its offset."""
+
+
+def _offset(zone: str) -> dt.tzinfo:
+    if zone == "Z":
+        return dt.UTC
+    parsed = dt.datetime.strptime(zone.replace(":", ""), "%z").tzinfo
+    assert parsed is not None  # %z always gives one
+    return parsed
+
+
+def _rfc2822(text: str) -> str | None:
+    if ":" not in text:
+        return None
+    try:
+        stamp = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=DEFAULT_OFFSET)
+    return stamp.isoformat(timespec="seconds")
+
+
+def iso_datetime(value: object) -> str | None:
+    """ISO 8601 date and time with offset, when ``value`` has a time of day; else None."""
+    if isinstance(value, dt.datetime):
+        stamp = value
+    elif isinstance(value, str):
+        match = _ISO_TIME.search(value.strip()[:200])
+        if not match:
+            return _rfc2822(value.strip()[:200])
+        year, month, day, hour, minute, second, zone = match.groups()
+        try:
+            stamp = dt.datetime(
+                int(year), int(month), int(day), int(hour), int(minute), int(second or 0)
+            )
+            if zone:
+                stamp = stamp.replace(tzinfo=_offset(zone))
+        except ValueError:
+            return None
+    else:
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=DEFAULT_OFFSET)
+    return stamp.isoformat(timespec="seconds")
+
+
 def date_from_url(url: str | None) -> str | None:
     """The publication date many news sites write into their article URLs."""
     if not url:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..audio.ffmpeg import run_ffmpeg
 from ..errors import InputError
-from ..output.episode import EpisodeDocument
+from ..output.episode import OTHER_JSON_SUFFIXES, EpisodeDocument
 from .compare import Comparison, Spell, compare, error_rate, word_errors
 from .recognizer import SAMPLE_RATE, Recognizer
 
@@ -257,7 +257,7 @@ def find_episodes(paths: Iterable[Path]) -> list[Path]:
 def _episodes_in(folder: Path) -> list[Path]:
     found = []
     for json_path in sorted(folder.glob("*.json")):
-        if json_path.name.startswith(".") or json_path.name.endswith(".check.json"):
+        if json_path.name.startswith(".") or json_path.name.endswith(OTHER_JSON_SUFFIXES):
             continue
         try:
             episode = read_episode(json_path)

@@ -20,17 +20,25 @@ from typing import Any, NoReturn
 
 from ..config import TagSettings
 from ..errors import InputError
-from ..models import Metadata, Segment
+from ..fsutil import write_text_atomic
+from ..models import Chapter, Cue, Metadata, Segment
 
 logger = logging.getLogger(__name__)
 
-VERSION = 1
-"""The document's format; a reader refuses any other."""
+VERSION = 2
+"""The document's format, as written."""
+READABLE_VERSIONS = (1, 2)
+"""Formats a reader accepts; version 1 lacks the fields added since, which read as empty."""
 SCHEMA_NAME = "episode.schema.json"
 """The JSON Schema of the document, package data beside this module."""
 
+OTHER_JSON_SUFFIXES = (".chapters.json", ".transcript.json", ".check.json")
+"""JSON files beside an episode that are not its document."""
+
 _AUDIO_NAME = re.compile(r"[^./\\][^/\\]*\.mp3")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}")
+_FILE_NAME = re.compile(r"[^./\\][^/\\]*\.(?:jpg|png)")
 
 
 @dataclass(frozen=True)
@@ -42,15 +50,20 @@ class Credits:
     album: str | None
     date: str
     """``YYYY-MM-DD``."""
+    published: str | None = None
+    """The article's own date and time (ISO 8601 with offset), when it has one on ``date``."""
 
     @classmethod
     def resolve(cls, tags: TagSettings, meta: Metadata, today: dt.date | None = None) -> Credits:
         """The settings win; then the article's author, else its site; the date falls back
-        to the article's, then to ``today``."""
+        to the article's, then to ``today``; the time is the article's when the date is."""
+        date = tags.date or meta.date or (today or dt.date.today()).isoformat()
+        published = meta.published if meta.published and meta.published[:10] == date else None
         return cls(
             artist=tags.artist or meta.author or meta.site_name,
             album=tags.album,
-            date=tags.date or meta.date or (today or dt.date.today()).isoformat(),
+            date=date,
+            published=published,
         )
 
 
@@ -81,6 +94,18 @@ class EpisodeDocument:
     """What decided the episode's content; unchanged means the episode is up to date."""
     voice: str = ""
     """The voice the engine spoke with (empty when the engine has one voice)."""
+    guid: str | None = None
+    """The episode's identity for life (a UUID): from its source URL, else kept from the
+    episode first made under this name; the feed's item guid."""
+    url: str | None = None
+    """The original article's web address."""
+    published: str | None = None
+    """Date and time of publication, ISO 8601 with offset, when known."""
+    image: str | None = None
+    """File name of the episode's cover art beside the MP3."""
+    chapters: tuple[Chapter, ...] = ()
+    captions: tuple[Cue, ...] = ()
+    """Caption cues: at most two short lines and a few seconds each."""
 
     @property
     def slug(self) -> str:
@@ -97,6 +122,19 @@ class EpisodeDocument:
     @property
     def page_name(self) -> str:
         return f"{self.slug}.html"
+
+    @property
+    def transcript_name(self) -> str:
+        return f"{self.slug}.transcript.json"
+
+    @property
+    def chapters_name(self) -> str:
+        return f"{self.slug}.chapters.json"
+
+    @property
+    def written_text(self) -> str:
+        """The article as a reader sees it: the body paragraphs, blank lines between."""
+        return "\n\n".join(self.paragraphs[1:] or (s.text for s in self.segments))
 
     def spoken_paragraphs(self) -> list[str]:
         """What the engine was asked to say, one string per paragraph, the title first."""
@@ -132,6 +170,12 @@ class EpisodeDocument:
             "source": self.source,
             "source_sha256": self.source_sha256,
             "fingerprint": self.fingerprint,
+            "guid": self.guid,
+            "url": self.url,
+            "published": self.published,
+            "image": self.image,
+            "chapters": [{"start": c.start, "end": c.end, "title": c.title} for c in self.chapters],
+            "captions": [{"start": c.start, "end": c.end, "text": c.text} for c in self.captions],
         }
 
     def to_json(self) -> str:
@@ -161,11 +205,18 @@ class EpisodeDocument:
         return cls.from_json(text, path.name)
 
 
+def write_document(document: EpisodeDocument, out_dir: Path) -> Path:
+    """Write ``<slug>.json`` atomically; with its fingerprint it marks the episode done."""
+    target = Path(out_dir) / document.json_name
+    write_text_atomic(target, document.to_json())
+    return target
+
+
 def list_episodes(out_dir: Path) -> list[EpisodeDocument]:
     """Valid episodes in ``out_dir`` whose MP3 exists beside them, newest date first."""
     episodes = []
     for path in sorted(Path(out_dir).glob("*.json")):
-        if path.name.startswith("."):
+        if path.name.startswith(".") or path.name.endswith(OTHER_JSON_SUFFIXES):
             continue
         try:
             episode = EpisodeDocument.load(path)
@@ -228,6 +279,22 @@ def _is_date(value: object) -> bool:
     return True
 
 
+def _is_optional_datetime(value: object) -> bool:
+    if value is None:
+        return True
+    if not isinstance(value, str) or not _DATETIME.fullmatch(value):
+        return False
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_optional_file_name(value: object) -> bool:
+    return value is None or (isinstance(value, str) and _FILE_NAME.fullmatch(value) is not None)
+
+
 def _is_audio_name(value: object) -> bool:
     return isinstance(value, str) and _AUDIO_NAME.fullmatch(value) is not None
 
@@ -245,6 +312,10 @@ _FIELDS: tuple[tuple[str, Callable[[object], bool], str], ...] = (
     ("source", _is_optional_str, "source must be a string or null"),
     ("source_sha256", _is_optional_str, "source_sha256 must be a string or null"),
     ("fingerprint", _is_optional_str, "fingerprint must be a string or null"),
+    ("guid", _is_optional_str, "guid must be a string or null"),
+    ("url", _is_optional_str, "url must be a string or null"),
+    ("published", _is_optional_datetime, "published must be an ISO 8601 date and time or null"),
+    ("image", _is_optional_file_name, "image must be the plain file name of a picture or null"),
 )
 """Each scalar field, its check, and the reason given when the check fails."""
 
@@ -267,11 +338,29 @@ def _segment(raw: object) -> Segment:
     )
 
 
+def _timed(raw: object, key: str, what: str) -> tuple[float, float, str]:
+    if not (
+        isinstance(raw, dict)
+        and _is_number(raw.get("start"))
+        and _is_number(raw.get("end"))
+        and _is_str(raw.get(key))
+    ):
+        _fail(f"a {what} needs start, end and {key}")
+    return float(raw["start"]), float(raw["end"]), raw[key]
+
+
+def _timed_list(raw: dict[str, Any], name: str, key: str, what: str) -> list[Any]:
+    items = raw.get(name, [])
+    if not isinstance(items, list):
+        _fail(f"{name} must be a list")
+    return [_timed(item, key, what) for item in items]
+
+
 def _from_raw(raw: object) -> EpisodeDocument:
     if not isinstance(raw, dict):
         _fail("not a JSON object")
-    if raw.get("version") != VERSION:
-        _fail(f"version is not {VERSION}")
+    if raw.get("version") not in READABLE_VERSIONS or isinstance(raw.get("version"), bool):
+        _fail(f"version is not one of {', '.join(map(str, READABLE_VERSIONS))}")
     for key, check, reason in _FIELDS:
         if not check(raw.get(key)):  # a missing key reads as null
             _fail(reason)
@@ -299,4 +388,10 @@ def _from_raw(raw: object) -> EpisodeDocument:
         source=raw.get("source"),
         source_sha256=raw.get("source_sha256"),
         fingerprint=raw.get("fingerprint"),
+        guid=raw.get("guid"),
+        url=raw.get("url"),
+        published=raw.get("published"),
+        image=raw.get("image"),
+        chapters=tuple(Chapter(*c) for c in _timed_list(raw, "chapters", "title", "chapter")),
+        captions=tuple(Cue(*c) for c in _timed_list(raw, "captions", "text", "caption")),
     )

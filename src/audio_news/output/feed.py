@@ -1,12 +1,12 @@
-"""A podcast feed (RSS 2.0 with the iTunes namespace) for the episodes in an output folder."""
+"""A podcast feed for the episodes in an output folder: RSS 2.0 with Apple's iTunes tags and
+the podcast namespace (guid, transcripts, chapters, locked)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import logging
-import tempfile
-import textwrap
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,11 +15,20 @@ from urllib.parse import quote, urlsplit
 
 from feedgen.feed import FeedGenerator
 
-from ..audio.ffmpeg import run_ffmpeg
-from ..errors import AudioError, ConfigError, OutputError
-from ..fsutil import atomic_path, write_bytes_atomic
+from ..errors import ConfigError
+from ..fsutil import write_bytes_atomic
+from .artwork import draw_cover, podcast_picture
+from .chapters import JSON_CHAPTERS_TYPE
 from .episode import EpisodeDocument, list_episodes
 from .page import FEED_NAME
+from .podcast_namespace import (
+    EXTENSION_NAME,
+    PodcastIndexEntryExtension,
+    PodcastIndexExtension,
+    Transcript,
+    feed_guid,
+)
+from .tags import cover_picture
 
 logger = logging.getLogger(__name__)
 
@@ -32,16 +41,11 @@ PUBLISH_HOUR = 12
 """Episodes carry a date only; they are stamped at noon Vietnam time."""
 VIETNAM_TZ = dt.timezone(dt.timedelta(hours=7))
 GUID_NAMESPACE = uuid.UUID("9c3a8f5e-2b1d-4c7e-9a60-5d1f0e7b3a21")
-"""Fixed, so a guid depends only on the feed's base URL and the episode's slug."""
+"""Names the item guid of a document made before episodes had their own."""
 IMAGE_SUFFIXES = (".jpg", ".png")
 COVER_NAMES = ("cover.jpg", "cover.png")
-COVER_PIXELS = 1400
-"""The smallest square Apple Podcasts accepts."""
-COVER_FONTS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
-)
-"""Fonts with Vietnamese letters to print the title with; without one the cover is plain."""
+FITTED_PREFIX = "cover-podcast"
+"""``cover.jpg`` made square 1400-3000 px RGB is written beside it under this name."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,13 @@ class FeedSettings:
     """Shown to podcast directories only; set your own."""
     author: str | None = None
     """itunes:author; the owner's name when unset."""
+    locked: bool = False
+    """podcast:locked: ask other platforms not to import the feed."""
+    guid: str | None = None
+    """podcast:guid; when unset, named by the feed's URL as the namespace specifies. Set it
+    to keep the podcast's identity when the feed moves."""
+    type: str = "episodic"
+    """itunes:type: ``episodic`` (newest first) or ``serial``."""
 
     def __post_init__(self) -> None:
         for name in ("title", "description", "category", "owner_name", "owner_email"):
@@ -73,8 +84,11 @@ class FeedSettings:
             raise ConfigError(f"feed owner_email is not an email address: {self.owner_email}")
         if self.image is not None and not self.image.lower().endswith(IMAGE_SUFFIXES):
             raise ConfigError(f"feed image must be a .jpg or .png URL, not {self.image}")
-        if not isinstance(self.explicit, bool):
-            raise ConfigError("feed explicit must be true or false")
+        for name in ("explicit", "locked"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"feed {name} must be true or false")
+        if self.type not in ("episodic", "serial"):
+            raise ConfigError(f"feed type must be episodic or serial, not {self.type!r}")
 
     def with_overrides(self, **values: Any) -> FeedSettings:
         """A copy with every value that is not None replaced."""
@@ -108,12 +122,19 @@ def check_base_url(base_url: str) -> str:
     return base_url.rstrip("/")
 
 
-def episode_guid(base_url: str, slug: str) -> str:
-    """Stable across re-runs: a name-based UUID of the base URL and the slug."""
-    return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, f'{check_base_url(base_url)}/{slug}')}"
+def episode_guid(episode: EpisodeDocument) -> str:
+    """The item's guid, the same wherever the folder is served: the episode's own identity,
+    or for a document made before it had one, a name-based UUID of its source's bytes."""
+    if episode.guid:
+        return f"urn:uuid:{episode.guid}"
+    name = episode.source_sha256 or episode.slug
+    return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, name)}"
 
 
 def _pub_date(episode: EpisodeDocument) -> dt.datetime:
+    """The article's own date and time when known, else its date at noon Vietnam time."""
+    if episode.published:
+        return dt.datetime.fromisoformat(episode.published)
     day = dt.date.fromisoformat(episode.date)
     return dt.datetime(day.year, day.month, day.day, PUBLISH_HOUR, tzinfo=VIETNAM_TZ)
 
@@ -123,78 +144,112 @@ def _duration(seconds: float) -> str:
     return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
-def make_cover(target: Path, title: str) -> Path:
-    """Draw a square PNG cover (a blue gradient with the title) with ffmpeg."""
-    source = (
-        f"gradients=s={COVER_PIXELS}x{COVER_PIXELS}:c0=0x0b5cad:c1=0x062f5a"
-        f":x0=0:y0=0:x1={COVER_PIXELS}:y1={COVER_PIXELS}:nb_colors=2"
-    )
-    font = next((f for f in COVER_FONTS if Path(f).is_file()), None)
-    with tempfile.TemporaryDirectory() as tmp, atomic_path(target) as out:
-        text_filter = ""
-        if font:
-            text_file = Path(tmp) / "title.txt"
-            text_file.write_text("\n".join(textwrap.wrap(title, 16)[:5]), encoding="utf-8")
-            text_filter = (
-                f",drawtext=fontfile={font}:textfile={text_file}:fontcolor=white:fontsize=120"
-                ":line_spacing=24:x=(w-text_w)/2:y=(h-text_h)/2"
-            )
-        args = [
-            "-loglevel", "error", "-y",
-            "-f", "lavfi", "-i", source + text_filter + ",format=rgb24",
-            "-frames:v", "1", "-f", "image2", "-c:v", "png", str(out),
-        ]  # fmt: skip
-        try:
-            run_ffmpeg(args)
-        except AudioError as e:
-            raise OutputError(f"cannot draw the cover {target}: {e}") from e
-    return target
+def _fitted_cover(out_dir: Path, name: str) -> str:
+    """``name`` if podcast apps take it as it is, else a fitted copy written beside it."""
+    path = out_dir / name
+    picture = cover_picture(path)
+    fitted = podcast_picture(picture)
+    if fitted is picture:
+        return name
+    fitted_name = f"{FITTED_PREFIX}{path.suffix}"
+    target = out_dir / fitted_name
+    if not target.is_file() or target.read_bytes() != fitted.data:
+        write_bytes_atomic(target, fitted.data)
+    return fitted_name
 
 
-def _image_url(out_dir: Path, base: str, settings: FeedSettings) -> str:
+def _image_url(
+    out_dir: Path, base: str, settings: FeedSettings, episodes: list[EpisodeDocument]
+) -> str:
+    """The configured URL; else the folder's cover; else the newest episode's; else drawn."""
     if settings.image:
         return settings.image
     for name in COVER_NAMES:
         if (out_dir / name).is_file():
-            return f"{base}/{name}"
-    make_cover(out_dir / COVER_NAMES[1], settings.title)
+            return f"{base}/{quote(_fitted_cover(out_dir, name))}"
+    for episode in episodes:
+        if episode.image and (out_dir / episode.image).is_file():
+            return f"{base}/{quote(episode.image)}"
+    draw_cover(out_dir / COVER_NAMES[1], settings.title)
     return f"{base}/{COVER_NAMES[1]}"
+
+
+def _content_html(episode: EpisodeDocument) -> str:
+    """``content:encoded``: the article as written, and a link to the original."""
+    paragraphs = episode.paragraphs[1:] or tuple(s.text for s in episode.segments)
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    if episode.url:
+        body += f'<p><a href="{html.escape(episode.url)}">Đọc bài gốc</a></p>'
+    return body
+
+
+def _add_item(
+    fg: FeedGenerator, episode: EpisodeDocument, out_dir: Path, base: str, number: int | None
+) -> None:
+    mp3 = out_dir / episode.audio
+    entry = fg.add_entry(order="append")
+    entry.title(episode.title)
+    entry.guid(episode_guid(episode), permalink=False)
+    entry.link(href=f"{base}/{quote(episode.page_name)}")
+    entry.pubDate(_pub_date(episode))
+    entry.content(_content_html(episode), type="CDATA")
+    entry.description(episode.summary or episode.title)
+    entry.enclosure(f"{base}/{quote(episode.audio)}", str(mp3.stat().st_size), "audio/mpeg")
+    entry.podcast.itunes_duration(_duration(episode.duration))
+    entry.podcast.itunes_episode_type("full")
+    if number is not None:
+        entry.podcast.itunes_episode(number)
+    if episode.artist:
+        entry.podcast.itunes_author(episode.artist)
+    if episode.image and (out_dir / episode.image).is_file():
+        entry.podcast.itunes_image(f"{base}/{quote(episode.image)}")
+    extra = getattr(entry, EXTENSION_NAME)
+    for name, kind, rel in (
+        (episode.vtt_name, "text/vtt", "captions"),
+        (episode.transcript_name, "application/json", None),
+    ):
+        if (out_dir / name).is_file():
+            extra.transcript(Transcript(f"{base}/{quote(name)}", kind, "vi", rel))
+    if episode.chapters and (out_dir / episode.chapters_name).is_file():
+        extra.chapters(f"{base}/{quote(episode.chapters_name)}", JSON_CHAPTERS_TYPE)
 
 
 def build_feed(out_dir: Path, base_url: str, settings: FeedSettings) -> bytes:
     """The RSS document for every episode in ``out_dir``, newest first."""
     base = check_base_url(base_url)
     out_dir = Path(out_dir)
-    episodes = list_episodes(out_dir)
+    episodes = sorted(list_episodes(out_dir), key=_pub_date, reverse=True)
+    feed_url = f"{base}/{FEED_NAME}"
+    home = settings.link or f"{base}/"
     fg = FeedGenerator()
     fg.load_extension("podcast")
+    fg.register_extension(
+        EXTENSION_NAME, PodcastIndexExtension, PodcastIndexEntryExtension, atom=False
+    )
     fg.title(settings.title)
-    fg.link(href=settings.link or f"{base}/", rel="alternate")
+    fg.link(href=feed_url, rel="self", type="application/rss+xml")
+    fg.link(href=home, rel="alternate")  # after the self link: feedgen's <link> is the last
     fg.description(settings.description)
     fg.language("vi")
     fg.generator("audio-news")
     fg.podcast.itunes_category(settings.category)
-    fg.podcast.itunes_explicit("yes" if settings.explicit else "no")
     fg.podcast.itunes_owner(name=settings.owner_name, email=settings.owner_email)
     fg.podcast.itunes_author(settings.author or settings.owner_name)
     fg.podcast.itunes_summary(settings.description)
-    image = _image_url(out_dir, base, settings)
+    fg.podcast.itunes_type(settings.type)
+    extra = getattr(fg, EXTENSION_NAME)
+    extra.explicit(settings.explicit)
+    extra.guid(settings.guid or feed_guid(feed_url))
+    extra.locked(settings.locked, settings.owner_email)
+    image = _image_url(out_dir, base, settings, episodes)
     fg.podcast.itunes_image(image)
-    fg.image(url=image, title=settings.title, link=settings.link or f"{base}/")
+    fg.image(url=image, title=settings.title, link=home)
     if episodes:
         fg.lastBuildDate(max(_pub_date(e) for e in episodes))
-    for episode in episodes:
-        mp3 = out_dir / episode.audio
-        entry = fg.add_entry(order="append")
-        entry.title(episode.title)
-        entry.guid(episode_guid(base, episode.slug), permalink=False)
-        entry.link(href=f"{base}/{quote(episode.page_name)}")
-        entry.pubDate(_pub_date(episode))
-        entry.description(episode.summary or episode.title)
-        entry.enclosure(f"{base}/{quote(episode.audio)}", str(mp3.stat().st_size), "audio/mpeg")
-        entry.podcast.itunes_duration(_duration(episode.duration))
-        if episode.artist:
-            entry.podcast.itunes_author(episode.artist)
+    for n, episode in enumerate(episodes):
+        # A serial podcast numbers its episodes, oldest first; an episodic one need not.
+        number = len(episodes) - n if settings.type == "serial" else None
+        _add_item(fg, episode, out_dir, base, number)
     rss: bytes = fg.rss_str(pretty=True)
     return rss
 

@@ -1,9 +1,21 @@
-"""ASCII file names from Vietnamese titles."""
+"""Naming an episode: ASCII file names from Vietnamese titles, a name no other article holds,
+the guid it keeps for life, and the fingerprint that says whether it is up to date."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
+import uuid
+from pathlib import Path
+from typing import Protocol
+
+from ..config import Settings
+from ..errors import InputError
+from ..models import Article
+from ..version import __version__
+from .episode import EpisodeDocument
 
 MAX_SLUG_CHARS = 80
 FALLBACK_SLUG = "episode"
@@ -25,3 +37,81 @@ def slugify(title: str, max_chars: int = MAX_SLUG_CHARS) -> str:
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_chars]
         slug = slug.strip("-")
     return slug or FALLBACK_SLUG
+
+
+class Speaker(Protocol):
+    """What made an episode's voice: an engine, or an engine with its voices."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def voice_id(self) -> str: ...
+
+
+def output_fingerprint(article: Article, settings: Settings, engine: Speaker) -> str:
+    """What decides an episode's content; an unchanged fingerprint means up to date."""
+    relevant = {
+        "version": __version__,
+        "source": article.source_sha256,
+        "engine": engine.name,
+        "voice": engine.voice_id,
+        "settings": settings.content(),
+    }
+    blob = json.dumps(relevant, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def is_up_to_date(json_path: Path, mp3_path: Path, fingerprint: str) -> bool:
+    if not mp3_path.is_file():
+        return False
+    try:
+        return EpisodeDocument.load(json_path).fingerprint == fingerprint
+    except InputError:
+        return False
+
+
+EPISODE_NAMESPACE = uuid.UUID("3f0c5a52-8f1e-4d7b-9a0e-6c2b1d4e5f70")
+"""Names the guid of an episode whose article has no URL, from the article's bytes."""
+
+
+def episode_guid(article: Article, previous: str | None = None) -> str:
+    """An episode's identity for life: the one it was first given under its name, else
+    one named by the article's URL, else by its bytes. Never by where it is served."""
+    if previous:
+        return previous
+    if article.meta.url:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, article.meta.url))
+    return str(uuid.uuid5(EPISODE_NAMESPACE, article.source_sha256))
+
+
+def previous_guid(json_path: Path) -> str | None:
+    try:
+        return EpisodeDocument.load(json_path).guid
+    except InputError:
+        return None
+
+
+def _held_by_another(json_path: Path, article: Article) -> bool:
+    """Whether the episode document at ``json_path`` was made from a different article."""
+    try:
+        document = EpisodeDocument.load(json_path)
+    except InputError:
+        return False
+    if document.source == article.source != "-":
+        return False
+    return document.source_sha256 not in (None, article.source_sha256)
+
+
+def episode_stem(out_dir: Path, article: Article) -> str:
+    """The title's slug, or ``slug-2``, ``slug-3``... when another article already holds it.
+
+    Two articles with one title never overwrite each other; the same article (same source
+    or same bytes) keeps its name, so a re-run finds it up to date.
+    """
+    slug = slugify(article.title)
+    stem, n = slug, 1
+    while _held_by_another(out_dir / f"{stem}.json", article):
+        n += 1
+        stem = f"{slug}-{n}"
+    return stem

@@ -12,11 +12,18 @@ from mutagen import MutagenError
 
 from ..errors import AudioError, ConfigError
 from ..fsutil import atomic_path
+from ..models import Chapter
 from .episode import EpisodeDocument
 
 _id3: Any = mutagen.id3  # mutagen's frame classes are untyped
 
 GENRE = "Podcast"
+TOC_ID = "toc"
+"""Element id of the CTOC frame listing the chapters."""
+SPOKEN_DESC = "spoken"
+"""TXXX description of the frame holding the script as the engine was asked to say it."""
+_NO_OFFSET = 0xFFFFFFFF
+"""CHAP byte offsets unset: players use the times."""
 _PICTURE_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 
 
@@ -37,11 +44,22 @@ class TagData:
     """``YYYY-MM-DD``."""
     summary: str
     transcript: str
+    """USLT: the article as written, what a reader expects to see."""
     engine: str
     source_sha256: str | None
     cover: Picture | None
+    spoken: str = ""
+    """TXXX:spoken: the script as the engine was asked to say it."""
+    duration_ms: int | None = None
+    """TLEN."""
+    url: str | None = None
+    """WOAS: the original article."""
+    synced: tuple[tuple[str, int], ...] = ()
+    """SYLT: each sentence as written and when it starts, in milliseconds."""
+    chapters: tuple[Chapter, ...] = ()
+    """CHAP frames, listed in order by one CTOC."""
     language: str = "vie"
-    """ISO 639-2 code for TLAN, COMM and USLT."""
+    """ISO 639-2 code for TLAN, COMM, USLT and SYLT."""
     voice: str = ""
     """The voice the engine spoke with (TXXX ``voice``)."""
 
@@ -78,6 +96,16 @@ def write_tags(mp3: Path, tags: TagData) -> None:
     id3.add(_id3.TLAN(encoding=1, text=lang))
     id3.add(_id3.COMM(encoding=1, lang=lang, desc="", text=tags.summary))
     id3.add(_id3.USLT(encoding=1, lang=lang, desc="", text=tags.transcript))
+    if tags.spoken:
+        id3.add(_id3.TXXX(encoding=1, desc=SPOKEN_DESC, text=tags.spoken))
+    if tags.synced:
+        # format 2: times in milliseconds; type 1: lyrics (the transcript)
+        id3.add(_id3.SYLT(encoding=1, lang=lang, format=2, type=1, desc="", text=tags.synced))
+    if tags.duration_ms is not None:
+        id3.add(_id3.TLEN(encoding=1, text=str(tags.duration_ms)))
+    if tags.url:
+        id3.add(_id3.WOAS(url=tags.url))
+    _add_chapters(id3, tags.chapters)
     id3.add(_id3.TXXX(encoding=1, desc="engine", text=tags.engine))
     if tags.voice:
         id3.add(_id3.TXXX(encoding=1, desc="voice", text=tags.voice))
@@ -93,20 +121,56 @@ def write_tags(mp3: Path, tags: TagData) -> None:
         raise AudioError(f"cannot write tags to {mp3}: {e}") from e
 
 
+def _add_chapters(id3: Any, chapters: tuple[Chapter, ...]) -> None:
+    """One CHAP frame per chapter, with its title, and a top-level ordered CTOC of them."""
+    if not chapters:
+        return
+    ids = [f"ch{n}" for n in range(len(chapters))]
+    for element_id, chapter in zip(ids, chapters, strict=True):
+        id3.add(
+            _id3.CHAP(
+                element_id=element_id,
+                start_time=round(chapter.start * 1000),
+                end_time=round(chapter.end * 1000),
+                start_offset=_NO_OFFSET,
+                end_offset=_NO_OFFSET,
+                sub_frames=[_id3.TIT2(encoding=1, text=chapter.title)],
+            )
+        )
+    flags = _id3.CTOCFlags.TOP_LEVEL | _id3.CTOCFlags.ORDERED
+    id3.add(
+        _id3.CTOC(
+            element_id=TOC_ID,
+            flags=flags,
+            child_element_ids=ids,
+            sub_frames=[_id3.TIT2(encoding=1, text="Mục lục")],
+        )
+    )
+
+
+def _web_url(value: str | None) -> str | None:
+    return value if value and value.lower().startswith(("http://", "https://")) else None
+
+
 def episode_tags(episode: EpisodeDocument, cover: Picture | None = None) -> TagData:
-    """The tags of an episode: the same title, credits and summary its JSON holds, and what
-    the engine was asked to say as the transcript."""
+    """The tags of an episode: the same title, credits, summary, chapters and timings its
+    JSON holds; the written text as lyrics, what the engine was asked to say beside it."""
     return TagData(
         title=episode.title,
         artist=episode.artist,
         album=episode.album,
         date=episode.date,
         summary=episode.summary,
-        transcript="\n\n".join(episode.spoken_paragraphs()),
+        transcript=episode.written_text,
         engine=episode.engine,
         source_sha256=episode.source_sha256,
         cover=cover,
         voice=episode.voice,
+        spoken="\n\n".join(episode.spoken_paragraphs()),
+        duration_ms=round(episode.duration * 1000),
+        url=_web_url(episode.url) or _web_url(episode.source),
+        synced=tuple((s.text, round(s.start * 1000)) for s in episode.segments if s.text),
+        chapters=episode.chapters,
     )
 
 
