@@ -280,10 +280,11 @@ _attach_publish_commands()
 
 
 def _attach_service_commands() -> None:
-    from .service import api, worker
+    from .service import api, watch, worker
 
     cli.add_command(api)
     cli.add_command(worker)
+    cli.add_command(watch)
 
 
 _attach_service_commands()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -157,7 +158,8 @@ def worker(
     job goes to another worker once the heartbeat timeout has passed.
     """
     settings, context = _setup(ctx, out_dir, state_dir)
-    from ..service.queue import redis_queue, running_worker, worker_name
+    from ..service.queue import redis_queue, running_worker
+    from ..service.runner import worker_name
 
     if not 1 <= threads <= 64:
         raise ConfigError(f"threads must be between 1 and 64, not {threads}")
@@ -170,3 +172,91 @@ def worker(
         while not stop.wait(1.0):
             pass
         click.echo("stopping: finishing the jobs in hand", err=True)
+
+
+@click.command("watch", short_help="Make episodes from RSS/Atom feeds as items appear.")
+@click.argument("feeds", nargs=-1, required=True, metavar="FEED_URL...")
+@click.option(
+    "--interval", default=300.0, show_default=True, type=float, help="Seconds between polls."
+)
+@click.option("--once", is_flag=True, help="Poll once and exit (for cron); exit 1 on failures.")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Also make items published from this date on (backfill) [default: only new ones].",
+)
+@click.option("--base-url", help="Public URL of OUT_DIR: keep its podcast feed.xml up to date.")
+@click.option("--engine", type=click.Choice(("auto", "gtts", "espeak")), help="Voice engine.")
+@_folder_options
+@click.pass_context
+def watch(
+    ctx: click.Context,
+    /,
+    feeds: tuple[str, ...],
+    interval: float,
+    once: bool,
+    since: Any,
+    base_url: str | None,
+    engine: str | None,
+    out_dir: str | None,
+    state_dir: str | None,
+) -> None:
+    """Poll FEED_URLs and make an episode for each new item, again when an item changes.
+
+    The first poll of a feed only notes its items (use --since to make them); state is kept
+    in the state folder, so a restart redoes nothing. One bad item never stops the rest.
+    """
+    try:
+        import feedparser  # noqa: F401
+    except ImportError as e:
+        raise ConfigError(
+            "watch needs its extra installed: pip install 'audio-news[service]'"
+        ) from e
+    from ..config import settings_from_dict
+    from ..output.feed import check_base_url, feed_settings_from_dict, write_feed
+    from ..service.settings import service_settings_from_dict
+    from ..service.watch import Watcher
+
+    if interval < 1:
+        raise ConfigError("interval must be at least 1 second")
+    config = _config(ctx)
+    overrides: dict[str, Any] = {"quiet": True}
+    if out_dir is not None:
+        overrides["out_dir"] = out_dir
+    if engine is not None:
+        overrides["engine"] = engine
+    settings = settings_from_dict(overrides, settings_from_dict(config))
+    service = service_settings_from_dict(
+        {
+            **config,
+            "service": {
+                **config.get("service", {}),
+                **({"state_dir": state_dir} if state_dir else {}),
+            },
+        }
+    )
+    feed_settings = feed_settings_from_dict(config)
+    if base_url is not None:
+        base_url = check_base_url(base_url)
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    watcher = Watcher(
+        settings,
+        service.resolved_state_dir(settings.out_dir),
+        since=since.date() if since else None,
+        on_error=lambda message: click.echo(f"error: {message}", err=True),
+    )
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    while True:
+        report = watcher.poll(feeds)
+        click.echo(f"poll: {report}", err=True)
+        feed_file = Path(settings.out_dir) / "feed.xml"
+        if base_url and (report.made or report.updated or not feed_file.exists()):
+            write_feed(Path(settings.out_dir), base_url, feed_settings)
+        if once:
+            if report.failed:
+                sys.exit(1)
+            return
+        if stop.wait(interval):
+            return

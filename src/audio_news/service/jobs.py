@@ -119,6 +119,8 @@ class Job:
     updated: str = ""
     attempts: int = 0
     """Runs started, redeliveries included."""
+    worker: str | None = None
+    """``host:pid`` of the worker that last started it."""
     engine_failures: int = 0
     """Runs that ended in an engine outage; past the limit the job fails."""
     error: str | None = None

@@ -19,8 +19,6 @@ import contextlib
 import json
 import logging
 import multiprocessing
-import os
-import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -301,10 +299,6 @@ def embedded_queue(service: ServiceSettings, context: RunContext) -> tuple[JobQu
         return ConcurrentRateLimiter(backend, key, limit=limit)  # type: ignore[no-untyped-call]
 
     return JobQueue(StubBroker(), service, context, pool, limiter), pool
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @contextlib.contextmanager

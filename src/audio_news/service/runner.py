@@ -7,7 +7,9 @@ happened in the job store and tells the caller whether the job wants another try
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any, Literal
 
 from ..config import Settings, settings_from_dict
 from ..errors import AudioNewsError, EngineUnavailable, TransientEngineError
+from ..fsutil import remove_stale_temps
 from ..models import Episode
 from .jobs import EpisodeFiles, Job, JobStore
 
@@ -113,6 +116,10 @@ class JobProgress:
             self.store.update(self.job_id, progress=round(progress, 3))
 
 
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
@@ -145,7 +152,11 @@ def run_job(context: RunContext, job_id: str) -> Outcome:
         return Outcome("gone")
     if job.status == "done":  # a redelivery of a job that finished before its ack
         return Outcome("done")
-    job = store.update(job_id, status="running", attempts=job.attempts + 1, progress=0.0)
+    if job.attempts > 0:  # an earlier run died: its temp files are this job's alone
+        remove_stale_temps(episode_dir(context.out_dir, job_id), older_than_s=0)
+    job = store.update(
+        job_id, status="running", attempts=job.attempts + 1, progress=0.0, worker=worker_name()
+    )
     if job is None:
         return Outcome("gone")
     try:
