@@ -51,30 +51,15 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def _setup(ctx: click.Context, out_dir: str | None, state_dir: str | None, **service: Any) -> Any:
-    """The service settings and the run context from the config file and the options."""
-    _require_extra()
-    from ..config import settings_from_dict
-    from ..service.runner import RunContext
-    from ..service.settings import service_settings_from_dict
-
+def _service_config(ctx: click.Context, out_dir: str | None, **service: Any) -> dict[str, Any]:
+    """The config file with the options given on the command line laid over it."""
     config = dict(_config(ctx))
     given = {k: v for k, v in service.items() if v is not None}
-    if state_dir is not None:
-        given["state_dir"] = state_dir
     config["service"] = {**config.get("service", {}), **given}
     if out_dir is not None:
         config["out_dir"] = out_dir
-    settings = service_settings_from_dict(config)
-    resolved_out = settings_from_dict(config).out_dir
-    context = RunContext(
-        config=config,
-        out_dir=str(Path(resolved_out).resolve()),
-        state_dir=str(settings.resolved_state_dir(resolved_out).resolve()),
-        engine_retries=settings.engine_retries,
-    )
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    return settings, context
+    return config
 
 
 def _folder_options(f: F) -> F:
@@ -124,24 +109,20 @@ def api(
     Without --broker the jobs run here, on a pool of worker processes, and jobs accepted but
     not finished run again after a restart. With --broker they go to `audio-news worker`s.
     """
-    settings, context = _setup(ctx, out_dir, state_dir, workers=workers)
+    _require_extra()
     import uvicorn
 
     from ..output.serve import bind_socket
-    from ..service.api import create_api
-    from ..service.queue import embedded_queue, redis_queue
+    from ..service.api import build_api
 
-    if broker:
-        queue, pool = redis_queue(broker, settings, context), None
-    else:
-        queue, pool = embedded_queue(settings, context)
-    app = create_api(settings, context, queue, pool)
+    config = _service_config(ctx, out_dir, state_dir=state_dir, workers=workers)
+    app = build_api(config, broker)
     sock = bind_socket(host, port)
     where = f"http://{host}:{sock.getsockname()[1]}"
-    mode = f"queue on {redact(broker)}" if broker else f"embedded pool of {settings.workers}"
-    click.echo(f"audio-news API at {where} ({mode}); episodes in {context.out_dir}", err=True)
-    config = uvicorn.Config(app, log_level="info", server_header=False, timeout_keep_alive=5)
-    uvicorn.Server(config).run(sockets=[sock])
+    mode = f"queue on {redact(broker)}" if broker else "embedded pool"
+    click.echo(f"audio-news API at {where} ({mode})", err=True)
+    server = uvicorn.Config(app, log_level="info", server_header=False, timeout_keep_alive=5)
+    uvicorn.Server(server).run(sockets=[sock])
 
 
 @click.command("worker", short_help="Run jobs from the Redis queue.")
@@ -157,9 +138,14 @@ def worker(
     A job running at a stop is finished first; a worker killed outright loses nothing: its
     job goes to another worker once the heartbeat timeout has passed.
     """
-    settings, context = _setup(ctx, out_dir, state_dir)
+    _require_extra()
     from ..service.queue import redis_queue, running_worker
-    from ..service.runner import worker_name
+    from ..service.runner import make_context, worker_name
+    from ..service.settings import service_settings_from_dict
+
+    config = _service_config(ctx, out_dir, state_dir=state_dir)
+    settings = service_settings_from_dict(config)
+    context = make_context(config, settings)
 
     if not 1 <= threads <= 64:
         raise ConfigError(f"threads must be between 1 and 64, not {threads}")

@@ -31,14 +31,15 @@ from . import schema
 from .callbacks import check_callback_url
 from .jobs import JobStore, status_document
 from .queue import JobQueue, ProcessPool, embedded_threads, running_worker
-from .runner import RunContext, episode_dir, option_values
-from .settings import ServiceSettings
+from .runner import RunContext, episode_dir, make_context, option_values
+from .settings import ServiceSettings, service_settings_from_dict
 
 log = logging.getLogger(__name__)
 
 MAX_PAGE = 100
 EMBEDDED_STOP_S = 5.0
 """Grace for the embedded worker's threads at shutdown; unfinished jobs rerun at start."""
+BEARER = HTTPBearer(auto_error=False, description="An API key from the service's config.")
 
 
 class ApiError(HTTPException):
@@ -106,6 +107,17 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+def build_api(config: dict[str, Any], broker: str | None = None) -> FastAPI:
+    """The API for a parsed config file: over Redis at ``broker``, else embedded."""
+    from .queue import embedded_queue, redis_queue
+
+    service = service_settings_from_dict(config)
+    context = make_context(config, service)
+    if broker:
+        return create_api(service, context, redis_queue(broker, service, context))
+    return create_api(service, context, *embedded_queue(service, context))
+
+
 def create_api(
     service: ServiceSettings,
     context: RunContext,
@@ -146,10 +158,9 @@ def create_api(
         responses={401: {"model": schema.ErrorBody}, 422: {"model": schema.ErrorBody}},
     )
     app.add_middleware(BodyLimit, limit=service.max_body_bytes)
-    bearer = HTTPBearer(auto_error=False, description="An API key from the service's config.")
 
     def authorized(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
     ) -> None:
         given = (credentials.credentials if credentials else "").encode()
         # Every key is compared, so the time taken says nothing about which one is near.

@@ -20,6 +20,7 @@ from ..errors import AudioNewsError, EngineUnavailable, TransientEngineError
 from ..fsutil import remove_stale_temps
 from ..models import Episode
 from .jobs import EpisodeFiles, Job, JobStore
+from .settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,17 @@ class RunContext:
     out_dir: str
     state_dir: str
     engine_retries: int
+
+
+def make_context(config: dict[str, Any], service: ServiceSettings) -> RunContext:
+    """The run context for a parsed config file: its output and state folders, resolved."""
+    out_dir = settings_from_dict(config).out_dir
+    return RunContext(
+        config=config,
+        out_dir=str(Path(out_dir).resolve()),
+        state_dir=str(service.resolved_state_dir(out_dir).resolve()),
+        engine_retries=service.engine_retries,
+    )
 
 
 @dataclass(frozen=True)
