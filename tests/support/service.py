@@ -94,16 +94,14 @@ def redis_server(folder: Path) -> Iterator[str]:
 
 def write_config(path: Path, out_dir: Path, **service: Any) -> Path:
     """A config file: espeak, no cache, our key and secret, and ``service`` settings."""
-    lines = (
-        [
-            'engine = "espeak"',
-            "use_cache = false",
-            f'out_dir = "{out_dir}"',
-            "[service]",
-            f'api_keys = ["{API_KEY}"]',
-            f'callback_secret = "{CALLBACK_SECRET}"',
-        ],
-    )
+    lines = [
+        'engine = "espeak"',
+        "use_cache = false",
+        f'out_dir = "{out_dir}"',
+        "[service]",
+        f'api_keys = ["{API_KEY}"]',
+        f'callback_secret = "{CALLBACK_SECRET}"',
+    ]
     for key, value in service.items():
         lines.append(f"{key} = {_toml(value)}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
