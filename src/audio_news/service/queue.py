@@ -303,13 +303,16 @@ def embedded_queue(service: ServiceSettings, context: RunContext) -> tuple[JobQu
 
 @contextlib.contextmanager
 def running_worker(
-    queue: JobQueue, threads: int, stop_timeout_s: float | None = None
+    queue: JobQueue,
+    threads: int,
+    stop_timeout_s: float | None = None,
+    poll_ms: int = WORKER_POLL_MS,
 ) -> Iterator[dramatiq.Worker]:
     """A Dramatiq worker serving ``queue``; each thread takes one message at a time.
 
     Stopping waits ``stop_timeout_s`` (default: the job time limit) for running jobs.
     """
-    worker = dramatiq.Worker(queue.broker, worker_threads=threads, worker_timeout=WORKER_POLL_MS)
+    worker = dramatiq.Worker(queue.broker, worker_threads=threads, worker_timeout=poll_ms)
     worker.queue_prefetch = 1  # a busy worker leaves the next job to an idle one
     worker.start()
     try:
