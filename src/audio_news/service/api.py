@@ -159,7 +159,7 @@ def create_api(
     )
     app.add_middleware(BodyLimit, limit=service.max_body_bytes)
 
-    def authorized(
+    async def authorized(  # async: a few microseconds, not worth a thread
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
     ) -> None:
         given = (credentials.credentials if credentials else "").encode()
