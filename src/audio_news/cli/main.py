@@ -270,6 +270,17 @@ def _attach_publish_commands() -> None:
 _attach_publish_commands()
 
 
+def _attach_service_commands() -> None:
+    from .service import api, watch, worker
+
+    cli.add_command(api)
+    cli.add_command(worker)
+    cli.add_command(watch)
+
+
+_attach_service_commands()
+
+
 def fail(message: str, code: int) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)

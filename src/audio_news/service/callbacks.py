@@ -1,0 +1,91 @@
+"""Callbacks: the status document POSTed to the client's URL, signed with HMAC-SHA256.
+
+The receiver checks ``X-Audio-News-Signature: sha256=<hex>``, the HMAC-SHA256 of the raw body
+under the shared secret, before trusting the body. Only http(s) URLs are called, and loopback,
+private and other special addresses only when the service allows them; redirects are not
+followed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+import requests
+
+from ..errors import AudioNewsError, ConfigError
+from ..version import __version__
+
+SIGNATURE_HEADER = "X-Audio-News-Signature"
+EVENT_HEADER = "X-Audio-News-Event"
+MAX_URL_CHARS = 2000
+
+
+class CallbackError(AudioNewsError):
+    """A callback could not be delivered this time; worth another try."""
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The signature header's value for ``body``."""
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def signature_matches(body: bytes, secret: str, header: str | None) -> bool:
+    """What a receiver does: compare in constant time."""
+    return header is not None and hmac.compare_digest(sign(body, secret), header)
+
+
+def _special(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def check_callback_url(url: str, allow_private: bool) -> str:
+    """``url`` when it may be called; else ``ConfigError`` saying why."""
+    parts = urlsplit(url)
+    if len(url) > MAX_URL_CHARS or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError("callback_url must be an http(s) URL with a host")
+    if parts.username or parts.password:
+        raise ConfigError("callback_url must not carry a user name or password")
+    if allow_private:
+        return url
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"callback_url: cannot resolve {parts.hostname}") from e
+    if any(_special(str(info[4][0])) for info in infos):
+        raise ConfigError(
+            "callback_url points to a private or loopback address, which this service "
+            "does not call (allow_private_callbacks)"
+        )
+    return url
+
+
+def deliver(url: str, body: bytes, secret: str, *, timeout: float, allow_private: bool) -> None:
+    """POST ``body`` to ``url``; ``CallbackError`` unless the receiver answers 2xx.
+
+    The address is checked again here: a name may resolve elsewhere than it did at submit.
+    """
+    check_callback_url(url, allow_private)
+    headers = {
+        "content-type": "application/json",
+        "user-agent": f"audio-news/{__version__}",
+        SIGNATURE_HEADER: sign(body, secret),
+        EVENT_HEADER: "episode.status",
+    }
+    try:
+        # No redirects: the address checked above is the only one a callback may reach.
+        response = requests.post(
+            url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+        )
+    except requests.RequestException as e:
+        raise CallbackError(f"callback to {url} failed: {type(e).__name__}") from e
+    if not 200 <= response.status_code < 300:
+        raise CallbackError(f"callback to {url} answered {response.status_code}")
