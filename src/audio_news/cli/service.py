@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 
 from ..errors import ConfigError
+from .options import engine_option, settings_for
 
 BROKER_ENV = "AUDIO_NEWS_BROKER"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -169,10 +170,11 @@ def worker(
 @click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
     help="Also make items published from this date on (backfill) [default: only new ones].",
 )
 @click.option("--base-url", help="Public URL of OUT_DIR: keep its podcast feed.xml up to date.")
-@click.option("--engine", type=click.Choice(("auto", "gtts", "espeak")), help="Voice engine.")
+@engine_option
 @_folder_options
 @click.pass_context
 def watch(
@@ -183,9 +185,8 @@ def watch(
     once: bool,
     since: Any,
     base_url: str | None,
-    engine: str | None,
-    out_dir: str | None,
     state_dir: str | None,
+    **voicing: Any,
 ) -> None:
     """Poll FEED_URLs and make an episode for each new item, again when an item changes.
 
@@ -198,32 +199,15 @@ def watch(
         raise ConfigError(
             "watch needs its extra installed: pip install 'audio-news[service]'"
         ) from e
-    from ..config import settings_from_dict
-    from ..output.feed import check_base_url, feed_settings_from_dict, write_feed
+    from ..output.feed import check_base_url
     from ..service.settings import service_settings_from_dict
     from ..service.watch import Watcher
 
     if interval < 1:
         raise ConfigError("interval must be at least 1 second")
-    config = _config(ctx)
-    overrides: dict[str, Any] = {"quiet": True}
-    if out_dir is not None:
-        overrides["out_dir"] = out_dir
-    if engine is not None:
-        overrides["engine"] = engine
-    settings = settings_from_dict(overrides, settings_from_dict(config))
-    service = service_settings_from_dict(
-        {
-            **config,
-            "service": {
-                **config.get("service", {}),
-                **({"state_dir": state_dir} if state_dir else {}),
-            },
-        }
-    )
-    feed_settings = feed_settings_from_dict(config)
-    if base_url is not None:
-        base_url = check_base_url(base_url)
+    settings = settings_for(ctx, quiet=True, **voicing)
+    given = {"state_dir": state_dir} if state_dir else {}
+    service = service_settings_from_dict({"service": {**_config(ctx).get("service", {}), **given}})
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     watcher = Watcher(
         settings,
@@ -231,16 +215,31 @@ def watch(
         since=since.date() if since else None,
         on_error=lambda message: click.echo(f"error: {message}", err=True),
     )
+    public_url = check_base_url(base_url) if base_url is not None else None
+    _poll(ctx, watcher, feeds, Path(settings.out_dir), public_url, None if once else interval)
+
+
+def _poll(
+    ctx: click.Context,
+    watcher: Any,
+    feeds: tuple[str, ...],
+    out_dir: Path,
+    base_url: str | None,
+    interval: float | None,
+) -> None:
+    """Poll every ``interval`` seconds until a signal; once when ``interval`` is None."""
+    from ..output.feed import feed_settings_from_dict, write_feed
+
+    feed_settings = feed_settings_from_dict(_config(ctx))
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     while True:
         report = watcher.poll(feeds)
         click.echo(f"poll: {report}", err=True)
-        feed_file = Path(settings.out_dir) / "feed.xml"
-        if base_url and (report.made or report.updated or not feed_file.exists()):
-            write_feed(Path(settings.out_dir), base_url, feed_settings)
-        if once:
+        if base_url and (report.made or report.updated or not (out_dir / "feed.xml").exists()):
+            write_feed(out_dir, base_url, feed_settings)
+        if interval is None:
             if report.failed:
                 sys.exit(1)
             return

@@ -11,7 +11,7 @@ import contextlib
 import hmac
 import logging
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -118,22 +118,177 @@ def build_api(config: dict[str, Any], broker: str | None = None) -> FastAPI:
     return create_api(service, context, *embedded_queue(service, context))
 
 
-def create_api(
-    service: ServiceSettings,
-    context: RunContext,
-    queue: JobQueue,
-    pool: ProcessPool | None = None,
-) -> FastAPI:
-    """The API over ``queue``; with ``pool`` the queue is embedded and served in-process."""
-    if not service.api_keys:
-        raise ConfigError(
-            "no API keys: set AUDIO_NEWS_API_KEYS or api_keys in the [service] config table"
-        )
-    base_settings = settings_from_dict(context.config)
-    store = JobStore(Path(context.state_dir))
-    make_dir(Path(context.out_dir))
-    keys = tuple(k.encode() for k in service.api_keys)
+class Episodes:
+    """The ``/v1`` endpoints over one job store and queue."""
 
+    def __init__(
+        self,
+        service: ServiceSettings,
+        context: RunContext,
+        queue: JobQueue,
+        embedded: bool,
+    ) -> None:
+        self.service, self.context, self.queue, self.embedded = service, context, queue, embedded
+        self.base_settings = settings_from_dict(context.config)
+        self.store = JobStore(Path(context.state_dir))
+        self._keys = tuple(k.encode() for k in service.api_keys)
+
+    async def authorized(  # async: a few microseconds, not worth a thread
+        self,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+    ) -> None:
+        given = (credentials.credentials if credentials else "").encode()
+        # Every key is compared, so the time taken says nothing about which one is near.
+        matches = [hmac.compare_digest(given, key) for key in self._keys]
+        if not given or not any(matches):
+            raise ApiError(401, "missing or invalid API key", {"WWW-Authenticate": "Bearer"})
+
+    def base_url(self, request: Request) -> str:
+        return (self.service.public_url or str(request.base_url)).rstrip("/")
+
+    def check_request(self, body: schema.EpisodeRequest) -> None:
+        options = body.options.model_dump(exclude_none=True, exclude={"lexicon"})
+        try:
+            settings = settings_from_dict(option_values(options), self.base_settings)
+        except ConfigError as e:
+            raise ApiError(422, f"options: {e}") from e
+        source = body.text or body.markdown
+        if source is not None and len(source) > settings.limits.max_input_chars:
+            raise ApiError(422, f"article is over {settings.limits.max_input_chars} characters")
+        if body.callback_url is not None:
+            if not self.service.callback_secret:
+                raise ApiError(422, "callback_url: this service has no callback secret set")
+            try:
+                check_callback_url(body.callback_url, self.service.allow_private_callbacks)
+            except ConfigError as e:
+                raise ApiError(422, str(e)) from e
+
+    def submit(
+        self, body: schema.EpisodeRequest, request: Request, response: Response
+    ) -> dict[str, Any]:
+        """Queue an article; the same article with the same options is the same job."""
+        self.check_request(body)
+        job, fresh = self.store.submit(body.to_job_request())
+        if fresh:
+            try:
+                self.queue.enqueue(job.id)
+            except Exception as e:
+                log.error("job %s not queued: %s", job.id, type(e).__name__)
+                self.store.update(job.id, status="failed", error="could not be queued")
+                raise ApiError(503, "the job queue is unavailable; try again") from e
+        if job.status == "done":
+            response.status_code = 200
+        return status_document(job, self.base_url(request))
+
+    def list(
+        self,
+        request: Request,
+        limit: int = Query(20, ge=1, le=MAX_PAGE),
+        offset: int = Query(0, ge=0),
+    ) -> dict[str, Any]:
+        """Jobs newest first, ``limit`` at a time."""
+        jobs = self.store.all()
+        base = self.base_url(request)
+        more = offset + limit < len(jobs)
+        next_url = f"{base}/v1/episodes?limit={limit}&offset={offset + limit}" if more else None
+        return {
+            "items": [status_document(job, base) for job in jobs[offset : offset + limit]],
+            "total": len(jobs),
+            "limit": limit,
+            "offset": offset,
+            "links": {"next": next_url},
+        }
+
+    def get(self, job_id: str, request: Request) -> dict[str, Any]:
+        """A job's status; when done, its episode's title, duration and file URLs."""
+        job = self.store.get(job_id)
+        if job is None:
+            raise ApiError(404, f"no episode {job_id[:40]}")
+        return status_document(job, self.base_url(request))
+
+    def delete(self, job_id: str) -> Response:
+        """Forget a job and delete its files; a running job stops counting and is discarded."""
+        job = self.store.delete(job_id)
+        if job is None:
+            raise ApiError(404, f"no episode {job_id[:40]}")
+        shutil.rmtree(episode_dir(self.context.out_dir, job.id), ignore_errors=True)
+        return Response(status_code=204)
+
+    def health(self) -> Any:
+        """Whether the API and its queue answer; needs no key."""
+        kind = "embedded" if self.embedded else "redis"
+        try:
+            ping = getattr(getattr(self.queue.broker, "client", None), "ping", None)
+            if ping is not None:
+                ping()
+        except Exception:
+            return JSONResponse(
+                {"status": "unavailable", "queue": kind, "version": __version__}, status_code=503
+            )
+        return {"status": "ok", "queue": kind, "version": __version__}
+
+
+def _add_routes(app: FastAPI, episodes: Episodes) -> None:
+    secured = [Depends(episodes.authorized)]
+    status = schema.EpisodeStatus
+    missing: dict[int | str, dict[str, Any]] = {404: {"model": schema.ErrorBody}}
+    made: dict[int | str, dict[str, Any]] = {200: {"model": status, "description": "Already made"}}
+    app.post(
+        "/v1/episodes",
+        summary="Submit an article",
+        status_code=202,
+        response_model=status,
+        response_model_exclude_none=True,
+        dependencies=secured,
+        responses=made,
+    )(episodes.submit)
+    app.get(
+        "/v1/episodes",
+        summary="List episodes",
+        response_model=schema.EpisodeList,
+        response_model_exclude_none=True,
+        dependencies=secured,
+    )(episodes.list)
+    app.get(
+        "/v1/episodes/{job_id}",
+        summary="Get an episode",
+        response_model=status,
+        response_model_exclude_none=True,
+        dependencies=secured,
+        responses=missing,
+    )(episodes.get)
+    app.delete(
+        "/v1/episodes/{job_id}",
+        summary="Delete an episode",
+        status_code=204,
+        dependencies=secured,
+        responses=missing,
+    )(episodes.delete)
+    app.get("/v1/health", summary="Health", response_model=schema.Health)(episodes.health)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    async def http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        headers = dict(error.headers) if error.headers else None
+        return error_response(error.status_code, str(error.detail), headers)
+
+    async def invalid_request(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        return error_response(422, _one_line(error))
+
+    async def bug(request: Request, error: Exception) -> Response:
+        log.error("%s %s failed: %s", request.method, request.url.path, type(error).__name__)
+        return error_response(500, "internal error")
+
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(Exception, bug)
+
+
+def _lifespan(
+    service: ServiceSettings, queue: JobQueue, pool: ProcessPool | None
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if pool is None:
@@ -148,152 +303,32 @@ def create_api(
             finally:
                 pool.shutdown()
 
+    return lifespan
+
+
+def create_api(
+    service: ServiceSettings,
+    context: RunContext,
+    queue: JobQueue,
+    pool: ProcessPool | None = None,
+) -> FastAPI:
+    """The API over ``queue``; with ``pool`` the queue is embedded and served in-process."""
+    if not service.api_keys:
+        raise ConfigError(
+            "no API keys: set AUDIO_NEWS_API_KEYS or api_keys in the [service] config table"
+        )
+    make_dir(Path(context.out_dir))
     app = FastAPI(
         title="audio-news",
         version=__version__,
         summary="Vietnamese news articles in, podcast episodes out.",
         docs_url=None,
         redoc_url=None,
-        lifespan=lifespan,
+        lifespan=_lifespan(service, queue, pool),
         responses={401: {"model": schema.ErrorBody}, 422: {"model": schema.ErrorBody}},
     )
     app.add_middleware(BodyLimit, limit=service.max_body_bytes)
-
-    async def authorized(  # async: a few microseconds, not worth a thread
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
-    ) -> None:
-        given = (credentials.credentials if credentials else "").encode()
-        # Every key is compared, so the time taken says nothing about which one is near.
-        matches = [hmac.compare_digest(given, key) for key in keys]
-        if not given or not any(matches):
-            raise ApiError(401, "missing or invalid API key", {"WWW-Authenticate": "Bearer"})
-
-    def base_url(request: Request) -> str:
-        return (service.public_url or str(request.base_url)).rstrip("/")
-
-    def check_request(body: schema.EpisodeRequest) -> None:
-        options = body.options.model_dump(exclude_none=True, exclude={"lexicon"})
-        try:
-            settings = settings_from_dict(option_values(options), base_settings)
-        except ConfigError as e:
-            raise ApiError(422, f"options: {e}") from e
-        source = body.text or body.markdown
-        if source is not None and len(source) > settings.limits.max_input_chars:
-            raise ApiError(422, f"article is over {settings.limits.max_input_chars} characters")
-        if body.callback_url is not None:
-            if not service.callback_secret:
-                raise ApiError(422, "callback_url: this service has no callback secret set")
-            try:
-                check_callback_url(body.callback_url, service.allow_private_callbacks)
-            except ConfigError as e:
-                raise ApiError(422, str(e)) from e
-
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, error: HTTPException) -> Response:
-        headers = dict(error.headers) if error.headers else None
-        return error_response(error.status_code, str(error.detail), headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
-        return error_response(422, _one_line(error))
-
-    @app.exception_handler(Exception)
-    async def bug(request: Request, error: Exception) -> Response:
-        log.error("%s %s failed: %s", request.method, request.url.path, type(error).__name__)
-        return error_response(500, "internal error")
-
-    secured = [Depends(authorized)]
-
-    @app.post(
-        "/v1/episodes",
-        status_code=202,
-        response_model=schema.EpisodeStatus,
-        response_model_exclude_none=True,
-        dependencies=secured,
-        responses={200: {"model": schema.EpisodeStatus, "description": "Already made"}},
-    )
-    def submit(body: schema.EpisodeRequest, request: Request, response: Response) -> dict[str, Any]:
-        """Queue an article; the same article with the same options is the same job."""
-        check_request(body)
-        job, fresh = store.submit(body.to_job_request())
-        if fresh:
-            try:
-                queue.enqueue(job.id)
-            except Exception as e:
-                log.error("job %s not queued: %s", job.id, type(e).__name__)
-                store.update(job.id, status="failed", error="could not be queued")
-                raise ApiError(503, "the job queue is unavailable; try again") from e
-        if job.status == "done":
-            response.status_code = 200
-        return status_document(job, base_url(request))
-
-    @app.get(
-        "/v1/episodes",
-        response_model=schema.EpisodeList,
-        response_model_exclude_none=True,
-        dependencies=secured,
-    )
-    def list_episodes(
-        request: Request,
-        limit: int = Query(20, ge=1, le=MAX_PAGE),
-        offset: int = Query(0, ge=0),
-    ) -> dict[str, Any]:
-        """Jobs newest first, ``limit`` at a time."""
-        jobs = store.all()
-        base = base_url(request)
-        page = jobs[offset : offset + limit]
-        more = offset + limit < len(jobs)
-        next_url = f"{base}/v1/episodes?limit={limit}&offset={offset + limit}" if more else None
-        return {
-            "items": [status_document(job, base) for job in page],
-            "total": len(jobs),
-            "limit": limit,
-            "offset": offset,
-            "links": {"next": next_url},
-        }
-
-    @app.get(
-        "/v1/episodes/{job_id}",
-        response_model=schema.EpisodeStatus,
-        response_model_exclude_none=True,
-        dependencies=secured,
-        responses={404: {"model": schema.ErrorBody}},
-    )
-    def get_episode(job_id: str, request: Request) -> dict[str, Any]:
-        """A job's status; when done, its episode's title, duration and file URLs."""
-        job = store.get(job_id)
-        if job is None:
-            raise ApiError(404, f"no episode {job_id[:40]}")
-        return status_document(job, base_url(request))
-
-    @app.delete(
-        "/v1/episodes/{job_id}",
-        status_code=204,
-        dependencies=secured,
-        responses={404: {"model": schema.ErrorBody}},
-    )
-    def delete_episode(job_id: str) -> Response:
-        """Forget a job and delete its files; a running job stops counting and is discarded."""
-        job = store.delete(job_id)
-        if job is None:
-            raise ApiError(404, f"no episode {job_id[:40]}")
-        folder = episode_dir(context.out_dir, job.id)
-        shutil.rmtree(folder, ignore_errors=True)
-        return Response(status_code=204)
-
-    @app.get("/v1/health", response_model=schema.Health)
-    def health() -> Any:
-        """Whether the API and its queue answer; needs no key."""
-        kind = "embedded" if pool is not None else "redis"
-        try:
-            ping = getattr(getattr(queue.broker, "client", None), "ping", None)
-            if ping is not None:
-                ping()
-        except Exception:
-            return JSONResponse(
-                {"status": "unavailable", "queue": kind, "version": __version__}, status_code=503
-            )
-        return {"status": "ok", "queue": kind, "version": __version__}
-
+    _add_error_handlers(app)
+    _add_routes(app, Episodes(service, context, queue, embedded=pool is not None))
     app.mount("/files", create_file_app(Path(context.out_dir)), name="files")
     return app
