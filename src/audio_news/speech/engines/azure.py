@@ -17,7 +17,15 @@ import requests
 from ...config import Account, EngineSettings
 from ...errors import ConfigError, EngineError, EngineUnavailable
 from ...models import Clip
-from .http import USER_AGENT, HttpClient, Secret, find_secret, raise_for_status, redact
+from .http import (
+    USER_AGENT,
+    HttpClient,
+    Secret,
+    checked_voice,
+    find_secret,
+    raise_for_status,
+    redact,
+)
 from .wav import WavError, read_wav
 
 NAME = "azure"
@@ -75,9 +83,7 @@ class AzureEngine:
 
     def __init__(self, voice: str | None = None, account: Account | None = None) -> None:
         account = account or Account()
-        self.voice = voice or DEFAULT_VOICE
-        if not _VOICE.fullmatch(self.voice):
-            raise ConfigError(f"{NAME}: {self.voice!r} is not an Azure voice name")
+        self.voice = checked_voice(voice, DEFAULT_VOICE, _VOICE, NAME, "an Azure")
         key: Secret | None = find_secret(KEY_VARIABLE, account.api_key, NAME, "api_key")
         if key is None:
             raise EngineUnavailable(

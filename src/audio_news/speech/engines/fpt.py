@@ -22,12 +22,13 @@ import requests
 
 from ...audio.mp3frames import iter_frames
 from ...config import Account, EngineSettings
-from ...errors import ClipPending, ConfigError, EngineError, EngineUnavailable, TransientEngineError
+from ...errors import ClipPending, EngineError, EngineUnavailable, TransientEngineError
 from ...models import Clip
 from .http import (
     USER_AGENT,
     HttpClient,
     Secret,
+    checked_voice,
     find_secret,
     raise_for_retryable,
     raise_for_status,
@@ -82,9 +83,7 @@ class FptEngine:
 
     def __init__(self, voice: str | None = None, account: Account | None = None) -> None:
         account = account or Account()
-        self.voice = voice or DEFAULT_VOICE
-        if not _VOICE.fullmatch(self.voice):
-            raise ConfigError(f"{NAME}: {self.voice!r} is not an FPT.AI voice name")
+        self.voice = checked_voice(voice, DEFAULT_VOICE, _VOICE, NAME, "an FPT.AI")
         key: Secret | None = find_secret(KEY_VARIABLE, account.api_key, NAME, "api_key")
         if key is None:
             raise EngineUnavailable(

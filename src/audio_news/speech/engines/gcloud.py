@@ -23,9 +23,17 @@ from typing import Any
 import requests
 
 from ...config import Account, EngineSettings
-from ...errors import ConfigError, EngineError, EngineUnavailable, TransientEngineError
+from ...errors import EngineError, EngineUnavailable, TransientEngineError
 from ...models import Clip
-from .http import USER_AGENT, HttpClient, Secret, find_secret, raise_for_status, redact
+from .http import (
+    USER_AGENT,
+    HttpClient,
+    Secret,
+    checked_voice,
+    find_secret,
+    raise_for_status,
+    redact,
+)
 from .wav import WavError, read_wav
 
 NAME = "gcloud"
@@ -141,9 +149,7 @@ class GcloudEngine:
 
     def __init__(self, voice: str | None = None, account: Account | None = None) -> None:
         account = account or Account()
-        self.voice = voice or DEFAULT_VOICE
-        if not _VOICE.fullmatch(self.voice):
-            raise ConfigError(f"{NAME}: {self.voice!r} is not a Google voice name")
+        self.voice = checked_voice(voice, DEFAULT_VOICE, _VOICE, NAME, "a Google")
         self.language = "-".join(self.voice.split("-")[:2])
         self.base_url = (account.base_url or BASE_URL).rstrip("/")
         self._key: Secret | None = find_secret(KEY_VARIABLE, account.api_key, NAME, "api_key")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from email.utils import parsedate_to_datetime
 
 import requests
 
-from ...errors import EngineError, TransientEngineError
+from ...errors import ConfigError, EngineError, TransientEngineError
 from ...version import __version__
 
 log = logging.getLogger(__name__)
@@ -181,3 +182,13 @@ def find_secret(variable: str, configured: str | None, table: str, key: str) -> 
     if configured and configured.strip():
         return Secret(configured.strip(), f"[{table}] {key}")
     return None
+
+
+def checked_voice(
+    voice: str | None, default: str, pattern: re.Pattern[str], engine: str, vendor: str
+) -> str:
+    """``voice`` (or ``default``) when it has the shape of ``vendor``'s voice names."""
+    chosen = voice or default
+    if not pattern.fullmatch(chosen):
+        raise ConfigError(f"{engine}: {chosen!r} is not {vendor} voice name")
+    return chosen
