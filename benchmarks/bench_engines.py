@@ -2,11 +2,12 @@
 
     python benchmarks/bench_engines.py [--runs 3] [--article PATH] [--latency 0.15]
 
-For gtts (ours), gcloud, azure and fpt: ``audio-news produce ARTICLE --engine E`` with a
-cold segment cache, the engine's default concurrency, and the stand-in adding ``--latency``
-to every synthesis request. Prints the requests sent (FPT.AI's looks at its links apart;
-the stand-in answers 404 to the first two looks at each) and the median wall time. One
-untimed run first lets each stand-in make its speech once, so the figures are the client's.
+gtts-cli (gTTS's own command line, the baseline), then for gtts (ours), gcloud, azure and
+fpt: ``audio-news produce ARTICLE --engine E`` with a cold segment cache, the engine's default
+concurrency, and the stand-in adding ``--latency`` to every synthesis request. Prints the
+requests sent (FPT.AI's looks at its links apart; the stand-in answers 404 to the first two
+looks at each) and the median wall time. One untimed run first lets each stand-in make its
+speech once, so the figures are the client's.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from run import ROOT, SEED, produce, run  # also puts tests/ on sys.path
+from run import ROOT, SEED, produce, run, script_text, tool  # also puts tests/ on sys.path
 from support.cloud_standins import STANDINS, CloudStandin
 from support.gtts_standin import GttsStandin
 from support.tls_proxy import TlsStandin
 
-ENGINES = ("gtts", "gcloud", "azure", "fpt")
+ENGINES = ("gtts-cli", "gtts", "gcloud", "azure", "fpt")
+"""``gtts-cli`` is the baseline: gTTS's own command line on the same script, one process."""
 
 
 def requests_seen(standin: TlsStandin) -> tuple[int, int]:
@@ -48,6 +50,20 @@ def make_standin(engine: str, latency: float) -> TlsStandin:
     standin = STANDINS[engine]()
     standin.latency = latency
     return standin
+
+
+def bench_gtts_cli(work: Path, article: Path, runs: int, latency: float) -> None:
+    text = work / "gtts-cli.txt"
+    text.write_text(script_text(article, "gtts"), encoding="utf-8")
+    command = [tool("gtts-cli"), "-l", "vi", "-f", str(text), "-o", str(work / "cli.mp3")]
+    with GttsStandin(latency=latency) as standin:
+        env = {**os.environ, **standin.env()}
+        times, sent = [], 0
+        for _ in range(runs):
+            standin.reset()
+            times.append(run(command, env))
+            sent = len(standin.requests)
+    print(f"  {'gtts-cli':8} {sent:5d} requests{'':24} {statistics.median(times):7.2f} s")
 
 
 def bench(engine: str, work: Path, article: Path, runs: int, latency: float) -> None:
@@ -87,6 +103,7 @@ def main() -> None:
         engine: (lambda work, e=engine: bench(e, work, args.article, args.runs, args.latency))
         for engine in ENGINES
     }
+    benches["gtts-cli"] = lambda work: bench_gtts_cli(work, args.article, args.runs, args.latency)
     with tempfile.TemporaryDirectory() as tmp:
         for engine in args.only or ENGINES:
             benches[engine](Path(tmp))
