@@ -161,3 +161,14 @@ def test_bad_input_is_one_line_and_nonzero(tmp_path: Path) -> None:
     assert empty.returncode != 0
     assert len(empty.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "output").exists() or not any((tmp_path / "output").iterdir())
+
+
+def test_python_api_takes_paths(tmp_path: Path) -> None:
+    import audio_news
+
+    article = tmp_path / "tin.txt"
+    article.write_text("Mưa lớn ở Hà Nội\n\nChiều nay Hà Nội có mưa lớn.\n", encoding="utf-8")
+    episode = audio_news.produce(article, tmp_path / "out", engine="espeak", quiet=True)
+    mp3 = Path(episode.mp3_path)
+    assert mp3.parent == tmp_path / "out" and mp3.name == "mua-lon-o-ha-noi.mp3"
+    assert abs(MP3(mp3).info.length - episode.duration) < 0.1

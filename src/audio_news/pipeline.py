@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -360,15 +361,17 @@ class Producer:
             log.debug("render not cached: %s", e)
 
 
-def produce(source: str, out_dir: str = "output", **options: object) -> Episode:
+def produce(
+    source: str | os.PathLike[str], out_dir: str | os.PathLike[str] = "output", **options: object
+) -> Episode:
     """Make one episode from ``source`` (path, URL or ``-``) into ``out_dir``.
 
     ``options`` are ``Settings`` fields, e.g. ``engine="espeak"``, ``speed=1.2``.
     """
     from .config import settings_from_dict
 
-    settings = settings_from_dict({**options, "out_dir": out_dir})
+    settings = settings_from_dict({**options, "out_dir": os.fspath(out_dir)})
     producer = Producer(settings)
-    episode = producer.make(producer.plan(source))
+    episode = producer.make(producer.plan(os.fspath(source)))
     producer.finish()
     return episode
