@@ -243,3 +243,35 @@ def test_seek_slider_says_its_position_in_words(browser: Any, server: LocalServe
     tab.keyboard.press("End")
     tab.wait_for_function(f"() => {AUDIO}.currentTime > 70")
     tab.close()
+
+
+RECORD_HANDLERS = """
+window.handlers = {};
+const session = navigator.mediaSession, set = session.setActionHandler.bind(session);
+session.setActionHandler = (action, handler) => {
+  window.handlers[action] = handler;
+  set(action, handler);
+};
+"""
+
+
+def test_media_session_handlers_play_pause_and_seek(browser: Any, server: LocalServer) -> None:
+    tab = browser.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    tab.add_init_script(RECORD_HANDLERS)
+    tab.goto(server.url + f"{LONG_SLUG}.html")
+    tab.wait_for_selector(".anp[data-ready=true]")
+    tab.click(".anp-play")
+    tab.wait_for_function("() => Object.keys(window.handlers).length === 5")
+    tab.evaluate("window.handlers.pause({action: 'pause'})")
+    tab.wait_for_function(f"() => {AUDIO}.paused")
+    tab.evaluate(f"{AUDIO}.currentTime = 20")
+    tab.evaluate("window.handlers.seekforward({action: 'seekforward'})")
+    assert current_time(tab) == pytest.approx(35, abs=0.05)
+    tab.evaluate("window.handlers.seekbackward({action: 'seekbackward', seekOffset: 10})")
+    assert current_time(tab) == pytest.approx(25, abs=0.05)
+    tab.evaluate("window.handlers.seekto({action: 'seekto', seekTime: 61.5})")
+    assert current_time(tab) == pytest.approx(61.5, abs=0.05)
+    tab.evaluate("window.handlers.play({action: 'play'})")
+    tab.wait_for_function(f"() => !{AUDIO}.paused")
+    tab.close()
