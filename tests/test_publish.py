@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from audio_news.output.episode import EpisodeDocument, list_episodes
-from audio_news.output.page import ASSETS, install_assets, write_index, write_page
+from audio_news.output.feed import FeedSettings, write_feed
+from audio_news.output.page import (
+    ASSETS,
+    install_assets,
+    refresh_pages,
+    write_index,
+    write_page,
+)
 from audio_news.output.page_meta import vietnamese_date
 from support.episode_factory import make_episode
 
@@ -105,6 +112,25 @@ def test_index_takes_the_feed_title_and_links_the_feed(tmp_path: Path) -> None:
     assert (data["@type"], data["webFeed"]) == ("PodcastSeries", "feed.xml")
     assert [e["name"] for e in data["episode"]] == ["Tin mới"]
     assert (tmp_path / "favicon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
+
+
+def test_after_the_feed_pages_link_it_with_absolute_urls(tmp_path: Path) -> None:
+    doc = EpisodeDocument.load(make_episode(tmp_path, slug="moi", title="Tin mới"))
+    write_page(doc, tmp_path)
+    write_index(tmp_path)
+    assert 'content="moi.mp3"' in (tmp_path / "moi.html").read_text(encoding="utf-8")
+    base = "https://pod.example.vn/ban-tin"
+    write_feed(tmp_path, base + "/", FeedSettings(title="Báo Mới"))
+    refresh_pages(tmp_path, "Báo Mới")
+    page = (tmp_path / "moi.html").read_text(encoding="utf-8")
+    assert f'<meta property="og:audio" content="{base}/moi.mp3">' in page
+    assert f'<meta property="og:url" content="{base}/moi.html">' in page
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page)
+    assert json.loads(block)["associatedMedia"]["contentUrl"] == f"{base}/moi.mp3"
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<title>Báo Mới</title>" in index and 'href="feed.xml"' in index
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', index)
+    assert json.loads(block)["webFeed"] == f"{base}/feed.xml"
 
 
 def test_json_ld_cannot_close_its_script(tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import math
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -20,6 +22,7 @@ ASSETS = ("player.js", "player.css", FAVICON_NAME)
 INDEX_NAME = "index.html"
 FEED_NAME = "feed.xml"
 DEFAULT_INDEX_TITLE = "Bản tin âm thanh"
+ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
 
 
 def clock(seconds: float) -> str:
@@ -74,19 +77,30 @@ def _cover(episode: EpisodeDocument) -> str:
     return f'<img class="anp-cover" src="{quote(episode.image)}" alt="" width="320" height="320">'
 
 
-def render_episode_page(episode: EpisodeDocument) -> str:
-    """The standalone ``<slug>.html`` page; its transcript is the no-script fallback."""
+def site_url(base_url: str | None) -> Callable[[str], str]:
+    """A file's URL: absolute under ``base_url`` (link previews want that), else relative."""
+    prefix = base_url.rstrip("/") + "/" if base_url else ""
+    return lambda name: prefix + quote(name)
+
+
+def render_episode_page(episode: EpisodeDocument, base_url: str | None = None) -> str:
+    """The standalone ``<slug>.html`` page; its transcript is the no-script fallback.
+
+    With ``base_url`` (where the folder is served) its ``og:`` and JSON-LD URLs are absolute.
+    """
+    url = site_url(base_url)
     body = episode.paragraphs[1:] or tuple(s.text for s in episode.segments)
     transcript = "\n".join(f"<p>{html.escape(p)}</p>" for p in body)
-    image = quote(episode.image) if episode.image else None
+    image = url(episode.image) if episode.image else None
+    page = url(episode.page_name) if base_url else None
     return _template("episode.html").substitute(
         title=html.escape(episode.title),
         summary=html.escape(episode.summary),
         meta=_meta_line(episode),
         links=_links(episode),
         cover=_cover(episode),
-        og=og_tags(episode.title, episode.summary, "article", image, quote(episode.audio)),
-        ld=json_ld(episode_ld(episode)),
+        og=og_tags(episode.title, episode.summary, "article", image, url(episode.audio), page),
+        ld=json_ld(episode_ld(episode, url)),
         json=quote(episode.json_name),
         audio=quote(episode.audio),
         vtt=quote(episode.vtt_name),
@@ -94,13 +108,29 @@ def render_episode_page(episode: EpisodeDocument) -> str:
     )
 
 
-def feed_title(out_dir: Path) -> str | None:
-    """The channel title of ``out_dir``'s ``feed.xml``, when there is a readable one."""
+@dataclass(frozen=True)
+class Channel:
+    """What the folder's ``feed.xml`` says about the site, when there is a readable one."""
+
+    title: str | None = None
+    base_url: str | None = None
+    """Where the folder is served: the feed's own URL (``atom:link rel="self"``) less its name."""
+
+
+def read_channel(out_dir: Path) -> Channel:
     try:
-        channel_title = ET.parse(Path(out_dir) / FEED_NAME).findtext("channel/title")
+        channel = ET.parse(Path(out_dir) / FEED_NAME).find("channel")
     except (OSError, ET.ParseError):
-        return None
-    return channel_title.strip() if channel_title and channel_title.strip() else None
+        return Channel()
+    if channel is None:
+        return Channel()
+    title = (channel.findtext("title") or "").strip() or None
+    base_url = None
+    for link in channel.iter(ATOM_LINK):
+        href = link.get("href") or ""
+        if link.get("rel") == "self" and href.endswith("/" + FEED_NAME):
+            base_url = href[: -len(FEED_NAME) - 1]
+    return Channel(title, base_url)
 
 
 def render_index(out_dir: Path, title: str | None = None) -> str:
@@ -108,7 +138,9 @@ def render_index(out_dir: Path, title: str | None = None) -> str:
 
     Its title is ``title``, else the feed's, else a default.
     """
-    title = title or feed_title(out_dir) or DEFAULT_INDEX_TITLE
+    channel = read_channel(out_dir)
+    title = title or channel.title or DEFAULT_INDEX_TITLE
+    url = site_url(channel.base_url)
     episodes = list_episodes(out_dir)
     items = []
     for episode in episodes:
@@ -129,13 +161,15 @@ def render_index(out_dir: Path, title: str | None = None) -> str:
         if has_feed
         else ""
     )
-    image = next((quote(e.image) for e in episodes if e.image), None)
+    image = next((url(e.image) for e in episodes if e.image), None)
     return _template("index.html").substitute(
         title=html.escape(title),
         items="\n".join(items),
         feed_link=feed_link,
-        og=og_tags(title, title, "website", image),
-        ld=series_ld(title, episodes, FEED_NAME if has_feed else None),
+        og=og_tags(
+            title, title, "website", image, None, url(INDEX_NAME) if channel.base_url else None
+        ),
+        ld=series_ld(title, episodes, url, url(FEED_NAME) if has_feed else None),
     )
 
 
@@ -143,7 +177,7 @@ def write_page(episode: EpisodeDocument, out_dir: Path) -> Path:
     """Install the player assets and write ``<slug>.html`` for one episode; returns its path."""
     install_assets(out_dir)
     target = Path(out_dir) / episode.page_name
-    write_text_atomic(target, render_episode_page(episode))
+    write_text_atomic(target, render_episode_page(episode, read_channel(out_dir).base_url))
     return target
 
 
@@ -153,3 +187,14 @@ def write_index(out_dir: Path, title: str | None = None) -> Path:
     target = Path(out_dir) / INDEX_NAME
     write_text_atomic(target, render_index(out_dir, title))
     return target
+
+
+def refresh_pages(out_dir: Path, title: str | None = None) -> None:
+    """Write again the pages ``out_dir`` has, after its feed changed: the index links the
+    feed and takes ``title``, and link previews get absolute URLs under the feed's."""
+    out_dir = Path(out_dir)
+    for episode in list_episodes(out_dir):
+        if (out_dir / episode.page_name).is_file():
+            write_page(episode, out_dir)
+    if (out_dir / INDEX_NAME).is_file():
+        write_index(out_dir, title)

@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import quote
 
 from .episode import EpisodeDocument
 
@@ -41,8 +40,8 @@ def iso_duration(seconds: float) -> str:
     return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{secs}S"
 
 
-def episode_ld(episode: EpisodeDocument) -> dict[str, Any]:
-    """The episode as a schema.org ``PodcastEpisode``; URLs relative to its page."""
+def episode_ld(episode: EpisodeDocument, url: Callable[[str], str]) -> dict[str, Any]:
+    """The episode as a schema.org ``PodcastEpisode``; ``url`` makes its files' URLs."""
     data: dict[str, Any] = {
         "@type": "PodcastEpisode",
         "name": episode.title,
@@ -52,15 +51,15 @@ def episode_ld(episode: EpisodeDocument) -> dict[str, Any]:
         "timeRequired": iso_duration(episode.duration),
         "associatedMedia": {
             "@type": "AudioObject",
-            "contentUrl": quote(episode.audio),
+            "contentUrl": url(episode.audio),
             "encodingFormat": "audio/mpeg",
             "duration": iso_duration(episode.duration),
             "transcript": episode.written_text,
         },
-        "url": quote(episode.page_name),
+        "url": url(episode.page_name),
     }
     if episode.image:
-        data["image"] = quote(episode.image)
+        data["image"] = url(episode.image)
     if episode.url:
         data["isBasedOn"] = episode.url
     if episode.artist:
@@ -77,13 +76,15 @@ def json_ld(data: dict[str, Any]) -> str:
     return f'<script type="application/ld+json">{text}</script>'
 
 
-def series_ld(title: str, episodes: Sequence[EpisodeDocument], feed: str | None) -> str:
+def series_ld(
+    title: str, episodes: Sequence[EpisodeDocument], url: Callable[[str], str], feed: str | None
+) -> str:
     """The index as a ``PodcastSeries`` listing its episodes."""
     data: dict[str, Any] = {
         "@type": "PodcastSeries",
         "name": title,
         "inLanguage": "vi",
-        "episode": [episode_ld(e) for e in episodes],
+        "episode": [episode_ld(e, url) for e in episodes],
     }
     if feed:
         data["webFeed"] = feed
@@ -91,7 +92,12 @@ def series_ld(title: str, episodes: Sequence[EpisodeDocument], feed: str | None)
 
 
 def og_tags(
-    title: str, description: str, kind: str, image: str | None = None, audio: str | None = None
+    title: str,
+    description: str,
+    kind: str,
+    image: str | None = None,
+    audio: str | None = None,
+    page: str | None = None,
 ) -> str:
     """Open Graph tags for link previews (chat apps, social networks)."""
     tags = [
@@ -100,6 +106,8 @@ def og_tags(
         ("og:description", description),
         ("og:locale", "vi_VN"),
     ]
+    if page:
+        tags.append(("og:url", page))
     if image:
         tags.append(("og:image", image))
     if audio:
