@@ -84,9 +84,9 @@ def test_site_name_is_the_artist_in_tags_json_page_and_feed(site: Path) -> None:
     assert (document["artist"], document["album"], document["date"]) == (SITE, None, "2024-03-05")
     page = (site / f"{SLUG}.html").read_text(encoding="utf-8")
     (meta,) = [line for line in page.splitlines() if 'class="anp-meta"' in line]
-    assert meta.startswith('<p class="anp-meta">2024-03-05 · 0:') and meta.endswith(
-        f" · {SITE}</p>"
-    )
+    assert meta.startswith(
+        '<p class="anp-meta"><time datetime="2024-03-05">Thứ Ba, 5/3/2024</time> · 0:'
+    ) and meta.endswith(f" · {SITE}</p>")
     item = ET.parse(site / "feed.xml").getroot().find("channel/item")
     assert item is not None
     assert item.findtext(f"{ITUNES}author") == SITE

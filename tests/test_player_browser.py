@@ -1,5 +1,6 @@
 """The web player in real headless Chromium, served by the real server."""
 
+# ruff: noqa: F811  (test arguments are the fixtures imported from support.player_site)
 from __future__ import annotations
 
 import functools
@@ -13,88 +14,21 @@ from typing import Any
 
 import pytest
 
-from audio_news.output.episode import EpisodeDocument
-from audio_news.output.page import write_index, write_page
 from audio_news.output.serve import LocalServer
-from support.episode_factory import make_episode
+from support.player_site import (  # noqa: F401  (fixtures)
+    SCREENSHOT_ENV,
+    SLUG,
+    TIMEOUT_MS,
+    browser,
+    current_time,
+    highlighted,
+    page,
+    segments,
+    server,
+    site,
+)
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--autoplay-policy=no-user-gesture-required",
-    "--mute-audio",
-]
-SLUG = "ban-tin-thu-nghiem"
-SCREENSHOT_ENV = "AUDIO_NEWS_SCREENSHOT"
-"""When set, the phone-width screenshot is also saved at this path for a person to look at."""
-TIMEOUT_MS = 15_000
-
-if not CHROMIUM.exists():
-    if os.environ.get("AUDIO_NEWS_REQUIRE_BROWSER"):  # set by .ci/run, which installs it
-        raise RuntimeError(f"{CHROMIUM} is required here but not installed")
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    second = make_episode(
-        out, slug="tin-hai", title="Tin thứ hai", date="2024-05-16", body=(("Một câu ngắn.",),)
-    )
-    for json_path in (make_episode(out), second):
-        write_page(EpisodeDocument.load(json_path), out)
-    write_index(out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def segments(site: Path) -> list[dict[str, Any]]:
-    doc = json.loads((site / f"{SLUG}.json").read_text(encoding="utf-8"))
-    result: list[dict[str, Any]] = doc["segments"]
-    return result
-
-
-@pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[LocalServer]:
-    with LocalServer(site, port=0) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture()
-def page(browser: Any, server: LocalServer) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1000, "height": 800})
-    tab = context.new_page()
-    tab.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.goto(server.url + f"{SLUG}.html")
-    tab.wait_for_selector(".anp[data-ready=true]")
-    yield tab
-    context.close()
-    assert errors == []
-
-
-def current_time(page: Any) -> float:
-    return float(page.evaluate("document.querySelector('.anp audio').currentTime"))
-
-
-def highlighted(page: Any) -> int:
-    return int(page.evaluate("+document.querySelector('.anp').dataset.sentence"))
 
 
 def test_page_renders_vietnamese_transcript(page: Any, segments: list[dict[str, Any]]) -> None:
@@ -199,7 +133,29 @@ def test_phone_width_and_screenshot(browser: Any, server: LocalServer, tmp_path:
     tab.screenshot(path=str(shot), full_page=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     if os.environ.get(SCREENSHOT_ENV):
-        tab.screenshot(path=os.environ[SCREENSHOT_ENV], full_page=True)
+        tab.screenshot(path=str(Path(os.environ[SCREENSHOT_ENV]) / "player-375.png"))
+    context.close()
+
+
+def test_wide_screen_and_screenshot(browser: Any, server: LocalServer, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    tab.goto(server.url + f"{SLUG}.html")
+    tab.wait_for_selector(".anp[data-ready=true]")
+    tab.locator(".anp-s").nth(3).click()
+    tab.wait_for_function("() => +document.querySelector('.anp').dataset.sentence === 3")
+    tab.evaluate("document.querySelector('.anp audio').pause()")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 1280
+    cover = tab.locator(".anp-cover").bounding_box()
+    heading = tab.locator("h1").bounding_box()
+    assert cover is not None and heading is not None
+    assert cover["x"] > heading["x"] + heading["width"] / 2  # beside the title, not above it
+    shot = tmp_path / "player-wide.png"
+    tab.screenshot(path=str(shot), full_page=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if os.environ.get(SCREENSHOT_ENV):
+        tab.screenshot(path=str(Path(os.environ[SCREENSHOT_ENV]) / "player-1280.png"))
     context.close()
 
 
@@ -207,11 +163,18 @@ def test_index_embeds_a_player_per_episode(browser: Any, server: LocalServer) ->
     tab = browser.new_page()
     tab.set_default_timeout(TIMEOUT_MS)
     tab.goto(server.url)
-    tab.wait_for_function("() => document.querySelectorAll('.anp[data-ready=true]').length === 2")
+    tab.wait_for_function("() => document.querySelectorAll('.anp[data-ready=true]').length === 3")
+    assert tab.title() == "Báo Thử Nghiệm - Podcast"
     assert tab.locator(".anp-item h2").all_inner_texts() == [
         "Bản tin thử nghiệm: Hà Nội đón mưa lớn",
         "Tin thứ hai",
+        "Tin dài",
     ]
+    assert tab.locator(".anp-head").count() == 0  # the h2 is the title, once
+    rss = tab.locator('link[rel=alternate][type="application/rss+xml"]')
+    assert rss.get_attribute("href") == "feed.xml"
+    overflow = tab.evaluate("getComputedStyle(document.querySelector('.anp-transcript')).overflowY")
+    assert overflow == "auto"  # the compact embed keeps its scroll box
     tab.locator(".anp-play").nth(1).click()
     tab.wait_for_function("() => !document.querySelectorAll('.anp audio')[1].paused")
     tab.locator(".anp-play").nth(0).click()
@@ -249,7 +212,9 @@ def test_embedding_on_another_site(browser: Any, server: LocalServer, newspaper:
     tab.set_default_timeout(TIMEOUT_MS)
     tab.goto(newspaper)
     tab.wait_for_selector(".anp[data-ready=true]")
-    assert tab.locator(".anp-head").inner_text() == "Bản tin thử nghiệm: Hà Nội đón mưa lớn"
+    assert tab.locator(".anp-head").inner_text().strip() == "Bản tin thử nghiệm: Hà Nội đón mưa lớn"
+    assert tab.locator(".anp-head .anp-s").count() == 1
+    assert tab.locator(".anp-transcript .anp-title").count() == 0
     assert tab.locator(f'link[href="{server.url}player.css"]').count() == 1
     radius = tab.evaluate("getComputedStyle(document.querySelector('.anp-play')).borderRadius")
     assert radius == "50%"

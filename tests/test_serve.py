@@ -19,7 +19,7 @@ import requests
 
 from audio_news.errors import ConfigError, InputError
 from audio_news.output.episode import EpisodeDocument
-from audio_news.output.page import write_index, write_page
+from audio_news.output.page import asset_bytes, write_index, write_page
 from audio_news.output.serve import LocalServer, RangeNotSatisfiable, parse_range
 from support.episode_factory import make_episode
 
@@ -197,6 +197,7 @@ def test_head_sends_headers_only(client: Client, site: Path) -> None:
         ("index.html", "text/html; charset=utf-8"),
         ("player.js", "text/javascript; charset=utf-8"),
         ("player.css", "text/css; charset=utf-8"),
+        ("favicon.ico", "image/x-icon"),
         ("sub/x.txt", "text/plain; charset=utf-8"),
     ],
 )
@@ -206,6 +207,16 @@ def test_content_types(client: Client, site: Path, name: str, content_type: str)
     assert response.headers["content-type"] == content_type
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.content == (site / name).read_bytes()
+
+
+def test_a_folder_without_pages_still_has_a_favicon(tmp_path: Path) -> None:
+    make_episode(tmp_path)  # as --no-player leaves it: no pages, no assets
+    with LocalServer(tmp_path, port=0) as srv, Client(srv.url, timeout=10) as client:
+        response = client.get("/favicon.ico")
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "image/x-icon"
+        assert response.content == asset_bytes("favicon.ico")
+        assert client.get("/favicon.png").status_code == 404
 
 
 def test_index_lists_episodes_with_a_player(client: Client) -> None:

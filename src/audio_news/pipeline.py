@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .audio import Rendered, render_episode
+from .audio.brand import brand_episode, load_branding
 from .audio.render_cache import load_render, render_key, store_render
 from .config import AudioSettings, Settings
 from .errors import EngineError, InputError, OutputError
@@ -194,6 +195,7 @@ class Producer:
         self.settings = settings
         self.reporter = reporter or SilentReporter()
         self.cover = settings_cover(settings)  # a bad cover fails here, before any work
+        self.branding = load_branding(settings.audio)  # and so does a bad intro or outro
         self.steps = publishing_steps(settings)
         if engine is not None:
             self.choice = EngineChoice.fixed(engine, settings.engine)
@@ -228,7 +230,8 @@ class Producer:
         prepared = Prepared(article, removed, script)
         out_dir = Path(self.settings.out_dir)
         stem = stem or episode_stem(out_dir, article)
-        fingerprint = output_fingerprint(article, self.settings, voicing)
+        branding = self.branding.fingerprint() if self.branding else None
+        fingerprint = output_fingerprint(article, self.settings, voicing, branding)
         guid = episode_guid(article, previous_guid(out_dir / f"{stem}.json"))
         return Plan(prepared, out_dir, stem, fingerprint, voicing, guid)
 
@@ -308,29 +311,38 @@ class Producer:
                 step.run(document, out_dir)
 
     def _render(self, plan: Plan) -> tuple[Rendered, int]:
-        """The episode's MP3, untagged and in place, from the render cache or made now; and
-        the characters sent to the engine for it (0 from the cache)."""
-        script, voicing = plan.prepared.script, plan.voicing
-        key = render_key(voicing.name, voicing.voice_id, script.chunks, self.settings.audio)
-        cached = load_render(self.cache, key) if self.cache is not None else None
+        """The episode's MP3, untagged and in place, from the render cache or made now, with
+        its intro and outro; and the characters sent to the engine for it (0 from the cache)."""
         # Not created up front: a run killed during synthesis leaves nothing behind.
         with atomic_path(plan.path(".mp3"), create=False) as tmp_mp3:
-            if cached is not None:
-                make_dir(plan.out_dir)
-                tmp_mp3.write_bytes(cached[0])
-                self.reporter.advance(len(script.chunks))
-                return cached[1], 0
-            with self._synthesis(script, voicing) as synthesis:
-                rendered = render_episode(
-                    synthesis.clips,
-                    script.chunks,
-                    self._audio(voicing),
-                    tmp_mp3,
-                    self.reporter.stage,
-                )
-                stats: SynthStats = synthesis.result()
-            self._keep_render(key, tmp_mp3, rendered)
-            return rendered, stats.characters
+            rendered, characters = self._render_speech(plan, tmp_mp3)
+            if self.branding is not None:
+                self.reporter.stage("branding")
+                rendered = brand_episode(tmp_mp3, rendered, self.branding, self.settings.audio)
+            return rendered, characters
+
+    def _render_speech(self, plan: Plan, tmp_mp3: Path) -> tuple[Rendered, int]:
+        """The spoken episode into ``tmp_mp3``: the render cache's copy, else made now."""
+        script, voicing = plan.prepared.script, plan.voicing
+        audio = dataclasses.replace(self.settings.audio, intro=None, outro=None)
+        key = render_key(voicing.name, voicing.voice_id, script.chunks, audio)
+        cached = load_render(self.cache, key) if self.cache is not None else None
+        if cached is not None:
+            make_dir(plan.out_dir)
+            tmp_mp3.write_bytes(cached[0])
+            self.reporter.advance(len(script.chunks))
+            return cached[1], 0
+        with self._synthesis(script, voicing) as synthesis:
+            rendered = render_episode(
+                synthesis.clips,
+                script.chunks,
+                self._audio(voicing),
+                tmp_mp3,
+                self.reporter.stage,
+            )
+            stats: SynthStats = synthesis.result()
+        self._keep_render(key, tmp_mp3, rendered)
+        return rendered, stats.characters
 
     def _synthesis(self, script: Script, voicing: Voicing) -> Synthesis | SectionSynthesis:
         """Synthesis of the script's chunks, to run while assembly reads its clips."""

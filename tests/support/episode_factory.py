@@ -11,6 +11,7 @@ import math
 import subprocess
 from array import array
 from pathlib import Path
+from typing import Any
 
 import imageio_ffmpeg
 from mutagen.mp3 import MP3
@@ -83,8 +84,12 @@ def make_episode(
     title: str = DEFAULT_TITLE,
     body: tuple[tuple[str, ...], ...] = DEFAULT_BODY,
     date: str = "2024-05-17",
+    extra: dict[str, Any] | None = None,
 ) -> Path:
-    """Write ``<slug>.mp3``, ``.json`` and ``.vtt`` into ``out_dir``; return the JSON path."""
+    """Write ``<slug>.mp3``, ``.json`` and ``.vtt`` into ``out_dir``; return the JSON path.
+
+    ``extra`` adds fields of the version 2 document (``chapters``, ``image``, ``url`` ...).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     sentences = [(0, title)] + [(p, s) for p, para in enumerate(body, 1) for s in para]
     mp3 = out_dir / f"{slug}.mp3"
@@ -113,6 +118,8 @@ def make_episode(
         "paragraphs": [title, *(" ".join(p) for p in body)],
         "segments": segments,
     }
+    if extra:
+        doc = {**doc, "version": 2, **extra}
     json_path = out_dir / f"{slug}.json"
     json_path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     cues = [

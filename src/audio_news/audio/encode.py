@@ -82,6 +82,12 @@ class PartEncoder(PcmPipe):
         )
 
 
+def read_part(path: Path, samples: int) -> Part:
+    """A file of raw MP3 frames (no Info frame) holding ``samples`` of 44.1 kHz audio."""
+    frames, audio_bytes, first = _count_frames(path)
+    return Part(path, frames, audio_bytes, first, samples)
+
+
 def _count_frames(path: Path) -> tuple[int, int, FrameHeader]:
     data = path.read_bytes()
     frames = size = 0

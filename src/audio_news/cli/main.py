@@ -80,6 +80,8 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 @click.option(
     "--cover", type=click.Path(exists=True, dir_okay=False), help="Cover art (JPEG or PNG)."
 )
+@click.option("--intro", metavar="FILE", help="Audio played before each episode [config: intro].")
+@click.option("--outro", metavar="FILE", help="Audio played after each episode [config: outro].")
 @click.option(
     "-j",
     "--jobs",

@@ -34,9 +34,11 @@ def _config(ctx: click.Context) -> dict[str, Any]:
 def feed(ctx: click.Context, /, output_dir: Path, base_url: str, **overrides: Any) -> None:
     """Write OUTPUT_DIR/feed.xml, a podcast feed of the episodes in OUTPUT_DIR."""
     from ..output.feed import feed_settings_from_dict, write_feed
+    from ..output.page import refresh_pages
 
     settings = feed_settings_from_dict(_config(ctx)).with_overrides(**overrides)
     click.echo(str(write_feed(output_dir, base_url, settings)))
+    refresh_pages(output_dir, settings.title)
 
 
 @click.command("serve", short_help="Serve episodes, player and feed over HTTP.")

@@ -77,6 +77,10 @@ class AudioSettings:
     true_peak_dbtp: float = DEFAULT_TRUE_PEAK_DBTP
     """Ceiling for true peak."""
     pauses: Pauses = field(default_factory=Pauses)
+    intro: str | None = None
+    """Path of audio (any format ffmpeg reads) played before the episode: a jingle."""
+    outro: str | None = None
+    """Path of audio played after the episode: a jingle or a spoken sign-off."""
 
     def __post_init__(self) -> None:
         check_types(self)
@@ -237,8 +241,10 @@ class Settings:
         The render cache key takes the ``audio`` part of this, the up-to-date fingerprint all of
         it: where files go, how fast they are made and what may be read are not here.
         """
+        audio = dataclasses.asdict(self.audio)
+        del audio["intro"], audio["outro"]  # their bytes count, not their paths (naming.py)
         return {
-            "audio": dataclasses.asdict(self.audio),
+            "audio": audio,
             "text": {
                 "lexicon": self.text.lexicon,
                 "disabled_rules": sorted(self.text.disabled_rules),

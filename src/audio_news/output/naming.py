@@ -8,6 +8,7 @@ import json
 import re
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -49,15 +50,25 @@ class Speaker(Protocol):
     def voice_id(self) -> str: ...
 
 
-def output_fingerprint(article: Article, settings: Settings, engine: Speaker) -> str:
-    """What decides an episode's content; an unchanged fingerprint means up to date."""
-    relevant = {
+def output_fingerprint(
+    article: Article,
+    settings: Settings,
+    engine: Speaker,
+    branding: Mapping[str, str | None] | None = None,
+) -> str:
+    """What decides an episode's content; an unchanged fingerprint means up to date.
+
+    ``branding`` names the intro's and outro's bytes (``Branding.fingerprint``).
+    """
+    relevant: dict[str, object] = {
         "version": __version__,
         "source": article.source_sha256,
         "engine": engine.name,
         "voice": engine.voice_id,
         "settings": settings.content(),
     }
+    if branding:
+        relevant["branding"] = dict(branding)
     blob = json.dumps(relevant, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 

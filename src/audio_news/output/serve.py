@@ -25,7 +25,7 @@ from starlette.types import Receive, Scope, Send
 
 from ..config import DEFAULT_SERVE_HOST, DEFAULT_SERVE_PORT
 from ..errors import ConfigError, InputError
-from .page import render_index
+from .page import FAVICON_NAME, asset_bytes, render_index
 
 CHUNK_BYTES = 64 * 1024
 MAX_RANGE_HEADER = 200
@@ -47,6 +47,7 @@ CONTENT_TYPES = {
     ".jpeg": "image/jpeg",
     ".png": "image/png",
     ".webp": "image/webp",
+    ".ico": "image/x-icon",
 }
 """The only suffixes served, and what they are served as."""
 SHARED_SUFFIXES = frozenset({".mp3", ".json", ".vtt", ".xml", ".jpg", ".jpeg", ".png", ".webp"})
@@ -238,6 +239,9 @@ def create_app(out_dir: Path) -> Starlette:
                 page, headers={**BASE_HEADERS, "content-security-policy": PAGE_POLICY}
             )
         path = resolve_path(root, url_path)
+        if path is None and url_path == FAVICON_NAME:  # a folder made with --no-player
+            icon = asset_bytes(FAVICON_NAME)
+            return Response(icon, headers={**BASE_HEADERS, "content-type": CONTENT_TYPES[".ico"]})
         if path is None:
             return _not_found()
         return await run_in_threadpool(file_response, request, path)
