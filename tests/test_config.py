@@ -91,6 +91,9 @@ def test_overlaying_keeps_what_the_base_had() -> None:
         ({"produce": 5}, "unknown setting.*produce"),
         ({"pauses": 5}, "unknown setting.*pauses"),
         ({"speed": "fast"}, "speed must be a number, not 'fast'"),
+        ({"speed": 16**5000}, r"speed must be a number, not a \d+-bit number"),
+        ({"jobs": 10**400}, "jobs must be between 1 and 64, not a 1329-bit number"),
+        ({"bitrate_kbps": 10**400}, "bitrate must be one of .* not a 1329-bit number"),
     ],
 )
 def test_bad_values_are_one_config_error(values: dict[str, object], message: str) -> None:
@@ -135,3 +138,20 @@ def test_the_cli_checks_ranges_through_the_settings(tmp_path: Path) -> None:
         assert result.returncode == 1
         assert result.stderr.strip() == message
         assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"jobs = " + b"9" * 5000 + b"\n", "Exceeds the limit"),
+        (b'artist = "B\xe1o"\n', "not UTF-8 text"),
+        (b"jobs = = 1\n", "Invalid value"),
+    ],
+)
+def test_an_unreadable_config_file_is_one_line(tmp_path: Path, content: bytes, reason: str) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_bytes(content)
+    result = run_cli("--config", str(config), "engines", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: cannot read config {config}: ")
+    assert reason in result.stderr and result.stderr.count("\n") == 1

@@ -15,11 +15,29 @@ from ..errors import ConfigError
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 
 
+SHOWN_CHARS = 40
+"""How much of a refused value an error message quotes."""
+
+
+def shown(value: object) -> str:
+    """``value`` as an error message quotes it: short, and never a failure of its own."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"a {value.bit_length()}-bit number"
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):
+        return f"a {type(value).__name__} nested too deeply"
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
 def check_range(name: str, value: float, low: float, high: float) -> None:
     if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low:g} and {high:g}, not {value:g}")
+        given = f"{value:g}" if isinstance(value, float) else shown(value)
+        raise ConfigError(f"{name} must be between {low:g} and {high:g}, not {given}")
 
 
+MAX_FLOAT_BITS = 1023
+"""A whole number given for a number field must convert to a float."""
 _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
 
 
@@ -34,9 +52,9 @@ def _fits(value: object, expected: object) -> bool:
     if expected is int:
         return isinstance(value, int) and not isinstance(value, bool)
     if expected is float:
-        return (
-            isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-        )
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value.bit_length() <= MAX_FLOAT_BITS
+        return isinstance(value, float) and math.isfinite(value)
     if typing.get_origin(expected) is frozenset:
         return isinstance(value, frozenset) and all(isinstance(v, str) for v in value)
     return isinstance(value, expected) if isinstance(expected, type) else True
@@ -60,7 +78,7 @@ def check_types(instance: Any) -> None:
         value = getattr(instance, f.name)
         if not _fits(value, hints[f.name]):
             key = f"{table}.{f.name}" if table else f.name
-            raise ConfigError(f"{key} must be {_describe(hints[f.name])}, not {value!r:.40}")
+            raise ConfigError(f"{key} must be {_describe(hints[f.name])}, not {shown(value)}")
         if hints[f.name] is float and not isinstance(value, float):
             object.__setattr__(instance, f.name, float(value))
 
@@ -75,7 +93,7 @@ def check_date(text: str) -> dt.date:
             raise ValueError(text)
         date = dt.date.fromisoformat(text)
     except ValueError as e:
-        raise ConfigError(f"date must be YYYY-MM-DD, not {text!r:.40}") from e
+        raise ConfigError(f"date must be YYYY-MM-DD, not {shown(text)}") from e
     if not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
         raise ConfigError(f"date must be between {EARLIEST_YEAR} and {LATEST_YEAR}, not {text}")
     return date
@@ -99,9 +117,9 @@ def parse_date(text: str) -> str:
             try:
                 value = dt.date(year, month, day).isoformat()
             except ValueError as e:
-                raise ConfigError(f"no such date: {text!r:.40}") from e
+                raise ConfigError(f"no such date: {shown(text)}") from e
             break
     else:
         if not _ISO_DATE.fullmatch(value):
-            raise ConfigError(f"date must be YYYY-MM-DD or DD/MM/YYYY, not {text!r:.40}")
+            raise ConfigError(f"date must be YYYY-MM-DD or DD/MM/YYYY, not {shown(text)}")
     return check_date(value).isoformat()

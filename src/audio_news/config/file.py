@@ -23,6 +23,9 @@ _FLAT_NAMES: dict[str, tuple[str, str]] = {
 _FLAT_NAMES["engine"] = ("engine", "name")
 _OWN_NAMES = {f.name for f in dataclasses.fields(Settings)} - set(PARTS)
 
+REASON_CHARS = 120
+"""How much of the TOML parser's complaint a config error quotes."""
+
 
 def default_config_path() -> Path:
     """``./audio-news.toml`` when present, else the user config dir's ``config.toml``."""
@@ -43,8 +46,13 @@ def load_config_file(path: Path | None) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"cannot read config {path}: {e}") from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"cannot read config {path}: not UTF-8 text") from e
+    except OSError as e:
+        raise ConfigError(f"cannot read config {path}: {e.strerror or e}") from e
+    except ValueError as e:  # TOMLDecodeError, or a number past the int-to-str digit limit
+        reason = " ".join(str(e).split())[:REASON_CHARS]
+        raise ConfigError(f"cannot read config {path}: {reason}") from e
     except RecursionError as e:
         raise ConfigError(f"cannot read config {path}: nested too deeply") from e
 

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from platformdirs import user_cache_dir
 
 from ..errors import ConfigError
-from .checks import check_date, check_range, check_types
+from .checks import check_date, check_range, check_types, shown
 
 APP_NAME = "audio-news"
 
@@ -87,7 +87,8 @@ class AudioSettings:
         check_range("speed", self.speed, MIN_SPEED, MAX_SPEED)
         if self.bitrate_kbps not in MP3_BITRATES_KBPS:
             allowed = ", ".join(map(str, MP3_BITRATES_KBPS))
-            raise ConfigError(f"bitrate must be one of {allowed} kbps, not {self.bitrate_kbps}")
+            given = shown(self.bitrate_kbps)
+            raise ConfigError(f"bitrate must be one of {allowed} kbps, not {given}")
 
 
 ACCOUNT_TABLES = ("gcloud", "azure", "fpt")
@@ -111,7 +112,7 @@ class Account:
 
     def __post_init__(self) -> None:
         if self.base_url is not None and not self.base_url.startswith("https://"):
-            raise ConfigError(f"base_url must start with https://, not {self.base_url!r}")
+            raise ConfigError(f"base_url must start with https://, not {shown(self.base_url)}")
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class EngineSettings:
         if self.jobs is not None:
             check_range("jobs", self.jobs, MIN_JOBS, MAX_JOBS)
         if not self.names:
-            raise ConfigError(f"no engine named in {self.name!r}")
+            raise ConfigError(f"no engine named in {shown(self.name)}")
 
     @property
     def names(self) -> tuple[str, ...]:
