@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from audio_news.errors import ConfigError
 from audio_news.text.split import abbreviations, chunk_text, split_sentences
+from audio_news.text.tables import read_toml
 
 DATA = Path(__file__).parent / "data"
 
@@ -345,3 +346,10 @@ def test_corpus_sentences_and_chunks_round_trip() -> None:
                 assert "".join("".join(chunks).split()) == sentence.replace(" ", "")
             count += len(chunks)
     assert count > 500
+
+
+def test_word_table_holds_the_issue_examples_once_each() -> None:
+    table = read_toml("split_words.toml")
+    entries = [word for group in table.values() for word in group["words"]]
+    assert len(entries) == len(set(entries)) >= 300
+    assert {"ung thư", "tài chính", "so với", "trong khi", "mua vào", "bán ra"} <= set(entries)
