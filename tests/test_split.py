@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from audio_news.errors import ConfigError
 from audio_news.text.split import abbreviations, chunk_text, split_sentences
+from audio_news.text.tables import read_toml
 
 DATA = Path(__file__).parent / "data"
 
@@ -143,16 +144,88 @@ CHUNKS: list[tuple[str, str, int, list[str]]] = [
         ["Tổ chức bộ máy, biên chế,", "vị trí việc làm; công tác cán bộ:", "kiểm tra, giám sát."],
     ),
     (
-        "a dash between words is a clause boundary, between numbers it is not",
+        "a dash between two names joins them, as one between numbers does",
         "Tại ngã tư Nguyễn Văn Linh - Lê Đình Lý, nhiệm kỳ 2020 – 2025 rất dài",
         30,
-        ["Tại ngã tư Nguyễn Văn Linh -", "Lê Đình Lý,", "nhiệm kỳ 2020 – 2025 rất dài"],
+        ["Tại ngã tư", "Nguyễn Văn Linh - Lê Đình Lý,", "nhiệm kỳ 2020 – 2025 rất dài"],
     ),
     (
-        "a long clause is cut at spaces into balanced pieces, no orphan",
+        "a dash between clauses still ends one",
+        "Tướng Surovikin - người mà giới quan sát gọi là tướng tận thế - đã ra lệnh rút",
+        40,
+        ["Tướng Surovikin -", "người mà giới quan sát gọi", "là tướng tận thế - đã ra lệnh rút"],
+    ),
+    (
+        "a long clause is cut at spaces into balanced pieces, never inside a word",
         "Công tác thẩm định thẩm tra rà soát thông tin liên quan đến nhân sự",
         30,
-        ["Công tác thẩm định thẩm", "tra rà soát thông tin", "liên quan đến nhân sự"],
+        ["Công tác thẩm định", "thẩm tra rà soát thông tin", "liên quan đến nhân sự"],
+    ),
+    (
+        "a two-syllable word stays whole: ung thư",
+        "Tỷ lệ mắc bệnh ung thư ở người trẻ ngày càng tăng",
+        22,
+        ["Tỷ lệ mắc bệnh", "ung thư ở người", "trẻ ngày càng tăng"],
+    ),
+    (
+        "an office name stays whole: Sở Tài chính",
+        "Đoàn công tác đã làm việc với lãnh đạo Sở Tài chính tỉnh Bắc Kạn về dự toán",
+        40,
+        ["Đoàn công tác đã làm việc với lãnh đạo", "Sở Tài chính tỉnh Bắc Kạn về dự toán"],
+    ),
+    (
+        "a cut goes before so với, never inside it",
+        "Giá xăng hôm nay tăng mạnh so với tuần trước ở hầu hết các cửa hàng",
+        40,
+        ["Giá xăng hôm nay tăng mạnh", "so với tuần trước ở hầu hết các cửa hàng"],
+    ),
+    (
+        "a cut goes before trong khi, never inside it",
+        "Lượng khách quốc tế tăng mạnh trong khi khách nội địa lại giảm nhẹ",
+        40,
+        ["Lượng khách quốc tế tăng mạnh", "trong khi khách nội địa lại giảm nhẹ"],
+    ),
+    (
+        "an X - Y pair in brackets stays whole",
+        "Giá vàng miếng SJC hôm nay (mua vào - bán ra) ở mức tám mươi triệu đồng",
+        40,
+        ["Giá vàng miếng SJC hôm nay", "(mua vào - bán ra)", "ở mức tám mươi triệu đồng"],
+    ),
+    (
+        "a number stays with its unit",
+        "Đoạn đường dài hai mươi lăm ki lô mét được khởi công sáng nay",
+        30,
+        ["Đoạn đường dài", "hai mươi lăm ki lô mét", "được khởi công sáng nay"],
+    ),
+    (
+        "a number in digits stays with its unit",
+        "Người dân phải trả thêm 500 nghìn đồng mỗi tháng cho điện nước",
+        30,
+        ["Người dân phải trả", "thêm 500 nghìn đồng mỗi tháng", "cho điện nước"],
+    ),
+    (
+        "a run of capitalized words is a name and stays whole",
+        "Tổng thư ký Liên Hợp Quốc Antonio Guterres đã gặp gỡ các nhà lãnh đạo",
+        40,
+        ["Tổng thư ký", "Liên Hợp Quốc Antonio Guterres", "đã gặp gỡ các nhà lãnh đạo"],
+    ),
+    (
+        "fewest pieces before a cut at a linking word",
+        "Quân đội đã rút khỏi thành phố sau nhiều tuần giao tranh ác liệt với đối phương",
+        45,
+        ["Quân đội đã rút khỏi thành phố sau nhiều", "tuần giao tranh ác liệt với đối phương"],
+    ),
+    (
+        "a cut before a preposition, not just after one",
+        "Ông nói như vậy khi trả lời câu hỏi của phóng viên về việc điều chỉnh giá điện",
+        50,
+        ["Ông nói như vậy khi trả lời câu hỏi", "của phóng viên về việc điều chỉnh giá điện"],
+    ),
+    (
+        "a word longer than the limit inside a protected run is still cut",
+        "Ông Nguyễn Văn Anhhhhhhhhhhhhhhhhhh Lê",
+        12,
+        ["Ông Nguyễn", "Văn", "Anhhhhhhhhhh", "hhhhhhhh Lê"],
     ),
     (
         "a spoken number is never cut in two",
@@ -189,6 +262,22 @@ CHUNKS: list[tuple[str, str, int, list[str]]] = [
 )
 def test_chunk_text(case: str, sentence: str, limit: int, expected: list[str]) -> None:
     assert chunk_text(sentence, limit) == expected
+
+
+def test_forty_thousand_one_letter_words_chunk_into_full_pieces() -> None:
+    sentence = " ".join(["a"] * 40_000)
+    for limit in (100, 5000):
+        chunks = chunk_text(sentence, limit)
+        assert " ".join(chunks) == sentence
+        assert all(limit - 2 <= len(c) <= limit for c in chunks[:-1])
+
+
+def test_a_long_name_run_is_cut_when_nothing_else_fits() -> None:
+    sentence = " ".join(["Nguyễn"] * 5000)
+    chunks = chunk_text(sentence, 100)
+    assert " ".join(chunks) == sentence
+    assert all(len(c) <= 100 for c in chunks)
+    assert len(chunks) == -(-5000 // 14)  # 14 names of 6 letters fill 97 characters
 
 
 def test_chunk_never_splits_a_combining_mark_from_its_letter() -> None:
@@ -257,3 +346,10 @@ def test_corpus_sentences_and_chunks_round_trip() -> None:
                 assert "".join("".join(chunks).split()) == sentence.replace(" ", "")
             count += len(chunks)
     assert count > 500
+
+
+def test_word_table_holds_the_issue_examples_once_each() -> None:
+    table = read_toml("split_words.toml")
+    entries = [word for group in table.values() for word in group["words"]]
+    assert len(entries) == len(set(entries)) >= 300
+    assert {"ung thư", "tài chính", "so với", "trong khi", "mua vào", "bán ra"} <= set(entries)

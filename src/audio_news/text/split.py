@@ -13,6 +13,7 @@ import unicodedata
 from functools import cache
 
 from audio_news.errors import ConfigError
+from audio_news.text.breaks import DASHES, EXTRA_PIECE, SHORT_PENALTY, gap_costs, joins_pair
 from audio_news.text.tables import read_toml
 
 CLOSING_QUOTES = "\"”’»)]'„"
@@ -21,8 +22,6 @@ OPENING_QUOTES = "\"“‘«([„'"
 """Characters that may open a sentence before its first letter."""
 CLAUSE_ENDINGS = (",", ";", ":", "…", "...", "!", "?")
 """A word ending in one of these (before any closing quote) ends a clause."""
-DASHES = frozenset({"-", "–", "—"})
-"""A dash standing alone between words ends a clause, unless it joins two numbers."""
 
 _END = re.compile(r"(\.{2,}|…|[.!?]+)([" + re.escape(CLOSING_QUOTES) + r"]*)\s+")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
@@ -92,17 +91,11 @@ def _clauses(words: list[str]) -> list[list[str]]:
     for i, word in enumerate(words):
         clauses[-1].append(word)
         following = words[i + 1] if i + 1 < len(words) else None
-        if word in DASHES and _joins_numbers(words, i):
+        if word in DASHES and joins_pair(words, i):
             continue
         if following is not None and _ends_clause(word, following):
             clauses.append([])
     return [c for c in clauses if c]
-
-
-def _joins_numbers(words: list[str], i: int) -> bool:
-    before = words[i - 1] if i > 0 else ""
-    after = words[i + 1] if i + 1 < len(words) else ""
-    return before[-1:].isdigit() and after[:1].isdigit()
 
 
 def _cut_word(word: str, max_chars: int) -> list[str]:
@@ -134,50 +127,41 @@ def _pack(parts: list[str], max_chars: int) -> list[str]:
     return chunks
 
 
-@cache
-def _break_words() -> tuple[frozenset[str], frozenset[str]]:
-    """(words never to cut between, words a cut may come just before)."""
-    table = read_toml("split_breaks.toml")
-    return frozenset(table["avoid_between"]["words"]), frozenset(table["prefer_before"]["words"])
-
-
-def _cut_cost(left: str, right: str) -> int:
-    avoid, prefer = _break_words()
-    bare_left, bare_right = left.lower().strip(".,;:!?…\"'”“"), right.lower().strip("\"'“”(")
-    if bare_left in avoid and bare_right in avoid:
-        return 4 * CUT_PENALTY
-    return 0 if bare_right in prefer else CUT_PENALTY
-
-
-CUT_PENALTY = 400
-"""Cost of a cut at an ordinary space; the squared slack of a piece is of the same order."""
-
-
 def _cut_at_spaces(words: list[str], max_chars: int) -> list[str]:
-    """Fewest pieces, then balanced lengths and cuts at natural places (least raggedness)."""
+    """Balanced pieces, each cut at the cheapest gap near its ideal length.
+
+    The ideal length is what is left divided by the fewest pieces it still needs; the scan
+    for one piece reads at most ``max_chars`` characters and a piece is rarely shorter than
+    a quarter of the limit, so the work is linear in the length of the clause.
+    """
     parts = [piece for word in words for piece in _cut_word(word, max_chars)]
-    n = len(parts)
-    # best[i]: (pieces, cost, start of the last piece) for parts[:i]
-    best: list[tuple[int, int, int]] = [(0, 0, 0)] + [(n + 1, 0, 0)] * n
-    for end in range(1, n + 1):
-        length = -1
-        for start in range(end - 1, -1, -1):
-            length += len(parts[start]) + 1
-            if length > max_chars:
-                break
-            pieces, cost, _ = best[start]
-            cost += (max_chars - length) ** 2 // max(1, max_chars // 10)
-            if start > 0:
-                cost += _cut_cost(parts[start - 1], parts[start])
-            if (pieces + 1, cost) < best[end][:2]:
-                best[end] = (pieces + 1, cost, start)
-    chunks: list[str] = []
-    end = n
-    while end > 0:
-        start = best[end][2]
-        chunks.append(" ".join(parts[start:end]))
-        end = start
-    return chunks[::-1]
+    costs = gap_costs(parts)
+    starts = [0]
+    for part in parts:
+        starts.append(starts[-1] + len(part) + 1)
+    n, first, chunks = len(parts), 0, []
+    while first < n:
+        rest = starts[n] - starts[first] - 1
+        if rest <= max_chars:
+            chunks.append(" ".join(parts[first:]))
+            break
+        pieces = -(-rest // max_chars)
+        target = rest / pieces
+        best, best_end = None, first + 1
+        end = first + 1
+        while end < n and starts[end] - starts[first] - 1 <= max_chars:
+            length = starts[end] - starts[first] - 1
+            score = costs[end - 1] + round((length - target) ** 2 * 10 / max_chars)
+            if 2 * length < target:
+                score += SHORT_PENALTY
+            if rest - length - 1 > (pieces - 1) * max_chars:
+                score += EXTRA_PIECE
+            if best is None or score < best:
+                best, best_end = score, end
+            end += 1
+        chunks.append(" ".join(parts[first:best_end]))
+        first = best_end
+    return chunks
 
 
 def chunk_text(sentence: str, max_chars: int) -> list[str]:
