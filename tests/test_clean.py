@@ -45,6 +45,7 @@ def only(name: str) -> tuple[Rule, ...]:
 CASES: list[tuple[str, list[str], list[str], list[str]]] = [
     ("unicode-nfc", ["Hòa Bình"], ["Hòa Bình"], []),
     ("invisible-chars", ["Đảng\u200b năm\u00ad 2023"], ["Đảng năm 2023"], ["U+00AD U+200B"]),
+    ("invisible-chars", ["Tin \ufffethử\U0010fffd"], ["Tin thử"], ["U+10FFFD U+FFFE"]),
     ("spaces", ["BBK -\u00a0Sáng  28/12,\ttại Hà Nội "], ["BBK - Sáng 28/12, tại Hà Nội"], []),
     ("emoji", ["Tin nóng 🔥🔥 hôm nay"], ["Tin nóng hôm nay"], ["🔥🔥"]),
     (

@@ -199,6 +199,8 @@ def test_settings_come_from_the_feed_table() -> None:
         {"image": "cover.gif"},
         {"explicit": "maybe"},
         {"title": ""},
+        {"title": "Bản tin\x01"},
+        {"author": "Báo\ufffe"},
     ],
 )
 def test_bad_feed_settings_are_config_errors(table: dict[str, object]) -> None:
@@ -234,3 +236,20 @@ def test_cli_lets_config_errors_reach_the_group(out: Path) -> None:
     result = CliRunner().invoke(feed_command, [str(out), "--base-url", "not a url"], obj={})
     assert isinstance(result.exception, ConfigError)
     assert not (out / "feed.xml").exists()
+
+
+def test_characters_xml_cannot_carry_are_left_out_of_the_feed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    make_episode(
+        out,
+        slug="tin-thu",
+        title="Tin \x01thử\ufffe",
+        body=(("Câu \x1b[31mmột\x0b.",),),
+        extra={"artist": "Báo\x02 Thử", "summary": "Tóm\uffff tắt"},
+    )
+    write_feed(out, BASE)
+    parsed = feedparser.parse(str(out / "feed.xml"))
+    assert not parsed.bozo
+    entry = parsed.entries[0]
+    assert (entry.title, entry.author, entry.summary) == ("Tin thử", "Báo Thử", "Tóm tắt")
+    assert "Câu [31mmột." in entry.content[0].value

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import html
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,10 @@ class FeedSettings:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"feed {name} must be a non-empty string")
+        for name in ("title", "description", "category", "owner_name", "owner_email", "author"):
+            value = getattr(self, name)
+            if isinstance(value, str) and xml_text(value) != value:
+                raise ConfigError(f"feed {name} holds a control character that XML cannot carry")
         if "@" not in self.owner_email:
             raise ConfigError(f"feed owner_email is not an email address: {self.owner_email}")
         if self.image is not None and not self.image.lower().endswith(IMAGE_SUFFIXES):
@@ -174,10 +179,19 @@ def _image_url(
     return f"{base}/{COVER_NAMES[1]}"
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot hold: C0 controls, lone surrogates, U+FFFE and U+FFFF."""
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters an XML document cannot carry."""
+    return _NOT_XML.sub("", text)
+
+
 def _content_html(episode: EpisodeDocument) -> str:
     """``content:encoded``: the article as written, and a link to the original."""
     paragraphs = episode.paragraphs[1:] or tuple(s.text for s in episode.segments)
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    body = "".join(f"<p>{html.escape(xml_text(p))}</p>" for p in paragraphs)
     if episode.url:
         body += f'<p><a href="{html.escape(episode.url)}">Đọc bài gốc</a></p>'
     return body
@@ -188,19 +202,19 @@ def _add_item(
 ) -> None:
     mp3 = out_dir / episode.audio
     entry = fg.add_entry(order="append")
-    entry.title(episode.title)
+    entry.title(xml_text(episode.title))
     entry.guid(episode_guid(episode), permalink=False)
     entry.link(href=f"{base}/{quote(episode.page_name)}")
     entry.pubDate(_pub_date(episode))
     entry.content(_content_html(episode), type="CDATA")
-    entry.description(episode.summary or episode.title)
+    entry.description(xml_text(episode.summary or episode.title))
     entry.enclosure(f"{base}/{quote(episode.audio)}", str(mp3.stat().st_size), "audio/mpeg")
     entry.podcast.itunes_duration(_duration(episode.duration))
     entry.podcast.itunes_episode_type("full")
     if number is not None:
         entry.podcast.itunes_episode(number)
     if episode.artist:
-        entry.podcast.itunes_author(episode.artist)
+        entry.podcast.itunes_author(xml_text(episode.artist))
     if episode.image and (out_dir / episode.image).is_file():
         entry.podcast.itunes_image(f"{base}/{quote(episode.image)}")
     extra = getattr(entry, EXTENSION_NAME)

@@ -85,13 +85,15 @@ def nfc(text: str) -> tuple[str, list[str]]:
     return unicodedata.normalize("NFC", text), []
 
 
+_INVISIBLE = frozenset({"Cf", "Cc", "Co", "Cs", "Cn"})
+
+
 def invisible_chars(text: str) -> tuple[str, list[str]]:
-    """Zero-width, format and control characters (newlines and tabs are spaces)."""
+    """Zero-width, format, control, private-use and unassigned characters (U+FFFE ...);
+    newlines and tabs are spaces."""
     if text.isprintable():
         return text, []
-    gone = [
-        c for c in text if unicodedata.category(c) in ("Cf", "Cc", "Co", "Cs") and not c.isspace()
-    ]
+    gone = [c for c in text if unicodedata.category(c) in _INVISIBLE and not c.isspace()]
     if not gone:
         return text, []
     kept = "".join(c for c in text if c not in gone)
