@@ -85,6 +85,9 @@ def test_text_is_spoken_title_first(tmp_path: Path) -> None:
         ([str(SEED), str(SEED), "-o", "x.mp3"], "exactly one article"),
         ([str(SEED), "--date", "31/02/2024"], "no such date"),
         ([str(SEED), "--date", "hôm qua"], "YYYY-MM-DD or DD/MM/YYYY"),
+        ([str(SEED), "-o", ""], "not an empty name"),
+        ([str(SEED), "-o", "out/index.mp3"], "the output folder's own files use that name"),
+        ([str(SEED), "-o", "Feed.mp3"], "the output folder's own files use that name"),
     ],
 )
 def test_misuse_is_one_line_on_stderr(tmp_path: Path, args: list[str], message: str) -> None:
@@ -114,3 +117,18 @@ def test_dates_vietnamese_write(text: str, iso: str) -> None:
 def test_dates_that_are_not(text: str) -> None:
     with pytest.raises(ConfigError):
         parse_date(text)
+
+
+@pytest.mark.parametrize("title", ["Index", "FEED", "Player", "Cover", "favicon"])
+def test_a_title_named_like_the_folders_own_files_gets_another_name(
+    tmp_path: Path, title: str
+) -> None:
+    article = tmp_path / "tin.txt"
+    article.write_text(f"{title}\n\nChiều nay Hà Nội có mưa lớn.\n", encoding="utf-8")
+    made = _produce(str(article), "-o", "out", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    slug = title.lower()
+    assert (tmp_path / "out" / f"{slug}-episode.mp3").is_file()
+    assert not (tmp_path / "out" / f"{slug}.json").exists()
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert f"{slug}-episode.html" in index

@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 import click
 
 from ..config import Settings
+from ..output.naming import FOLDER_STEMS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,6 +30,8 @@ def output_target(out: str | None, count: int) -> OutputTarget:
     """``-o DIR``, ``-o DIR/NAME.mp3`` (one article) or ``-o -`` (one article, to stdout)."""
     if out is None:
         return OutputTarget()
+    if not out.strip():
+        raise click.UsageError("-o needs a folder, a NAME.mp3 or -, not an empty name")
     if out == "-" or out.lower().endswith(".mp3"):
         if count != 1:
             raise click.UsageError(f"-o {out} takes exactly one article, not {count}")
@@ -39,6 +42,8 @@ def output_target(out: str | None, count: int) -> OutputTarget:
             raise click.UsageError(f"-o {out} is a folder; give a file name or the folder")
         if not path.stem or path.stem.startswith(".") or path.stem.endswith(_RESERVED_STEMS):
             raise click.UsageError(f"-o {out}: not a usable episode file name")
+        if path.stem.lower() in FOLDER_STEMS:
+            raise click.UsageError(f"-o {out}: the output folder's own files use that name")
         return OutputTarget(folder=str(path.parent), stem=path.stem)
     return OutputTarget(folder=out)
 

@@ -20,6 +20,9 @@ from .episode import EpisodeDocument
 
 MAX_SLUG_CHARS = 80
 FALLBACK_SLUG = "episode"
+FOLDER_STEMS = frozenset({"index", "feed", "player", "cover", "favicon"})
+"""Names of the output folder's own files (index.html, feed.xml, player.js, cover.png,
+favicon.ico ...): an episode named so would overwrite one of them."""
 
 _FOLDS = str.maketrans({"đ": "d", "Đ": "D"})
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -115,12 +118,15 @@ def _held_by_another(json_path: Path, article: Article) -> bool:
 
 
 def episode_stem(out_dir: Path, article: Article) -> str:
-    """The title's slug, or ``slug-2``, ``slug-3``... when another article already holds it.
+    """The title's slug, or ``slug-2``, ``slug-3``... when another article already holds it;
+    ``index-episode`` and the like for a slug the folder's own files use.
 
     Two articles with one title never overwrite each other; the same article (same source
     or same bytes) keeps its name, so a re-run finds it up to date.
     """
     slug = slugify(article.title)
+    if slug in FOLDER_STEMS:
+        slug = f"{slug}-{FALLBACK_SLUG}"
     stem, n = slug, 1
     while _held_by_another(out_dir / f"{stem}.json", article):
         n += 1
