@@ -7,6 +7,7 @@ voice and reads the results back with mutagen and the JSON sidecars.
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -154,3 +155,30 @@ def test_articles_with_one_title_do_not_overwrite_each_other(tmp_path: Path) -> 
     assert code == 0, stderr
     assert episodes(out) == EXPECTED_PAIR
     assert len(list(out.glob("*.mp3"))) == 2
+
+
+def test_a_folder_gives_only_its_own_regular_articles(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Tin một\n\nNội dung tin. Câu hai.\n", encoding="utf-8")
+    (folder / "README.md").write_text("# Dự án\n\nCách dùng thư mục này.\n", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Mật khẩu\n\nKhông được đọc điều này.\n", encoding="utf-8")
+    (folder / "secret.txt").symlink_to(secret)
+    (folder / "alias.txt").symlink_to(folder / "a.txt")
+    os.mkfifo(folder / "pipe.txt")  # opening it would wait for a writer forever
+    code, _, err = produce("in", "-o", "out", cwd=tmp_path)
+    assert code == 0, err
+    assert list(episodes(tmp_path / "out").values()) == ["tin-mot.mp3"]
+    assert "skipping in/README.md: a folder's README is not an article" in err
+    assert "skipping in/pipe.txt: not a regular file" in err
+    assert f"skipping secret.txt: it links to {secret}, outside the folder" in err
+
+
+def test_a_fifo_given_by_name_is_refused_not_waited_on(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "a.txt").write_text("Tin một\n\nNội dung tin. Câu hai.\n", encoding="utf-8")
+    code, _, err = produce("pipe.txt", "a.txt", "-o", "out", cwd=tmp_path)
+    assert code == 1
+    assert "error: cannot read pipe.txt: not a regular file" in err
+    assert list(episodes(tmp_path / "out").values()) == ["tin-mot.mp3"]

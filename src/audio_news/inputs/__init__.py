@@ -6,6 +6,8 @@ The paragraphs are as the source has them; junk removal is ``text.clean``'s job.
 from __future__ import annotations
 
 import hashlib
+import logging
+import stat
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -29,6 +31,8 @@ from .markdown import parse_markdown
 from .text import parse_text
 
 __all__ = ["expand_sources", "read_article"]
+
+log = logging.getLogger(__name__)
 
 _CHARS_SETTING = "max_input_chars"
 
@@ -60,6 +64,8 @@ def _read_file(source: str, limit: int, max_chars: int) -> bytes:
     try:
         if path.is_dir():
             raise InputError(f"{source} is a folder; give the articles in it")
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would block or never end
+            raise InputError(f"cannot read {source}: not a regular file")
         with path.open("rb") as fh:
             return _read_stream(fh, limit, source, max_chars)
     except FileNotFoundError as e:
@@ -127,7 +133,11 @@ def read_article(
 
 
 def expand_sources(args: Sequence[str]) -> list[str]:
-    """Folders become their article files (.txt, .md, .html ...), sorted; the rest as given."""
+    """Folders become their article files (.txt, .md, .html ...), sorted; the rest as given.
+
+    In a folder, what is not a regular file, a link to a file outside the folder and the
+    folder's README are left out, each with a warning.
+    """
     out: list[str] = []
     for arg in args:
         path = Path(arg)
@@ -135,10 +145,27 @@ def expand_sources(args: Sequence[str]) -> list[str]:
             out.append(arg)
             continue
         found = sorted(
-            (p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES),
+            (p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and _is_article(p)),
             key=lambda p: p.name,
         )
         if not found:
             raise InputError(f"folder {arg} holds no articles (.txt, .md or .html files)")
         out.extend(str(p) for p in found)
     return out
+
+
+def _is_article(path: Path) -> bool:
+    """Whether a folder's entry is one of its articles; says why when it is not."""
+    if path.stem.lower() == "readme":
+        log.warning("skipping %s: a folder's README is not an article", path)
+        return False
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(path.parent.resolve()):
+            log.warning("skipping %s: it links to %s, outside the folder", path.name, target)
+            return False
+    if not path.is_file():
+        if path.exists():
+            log.warning("skipping %s: not a regular file", path)
+        return False
+    return True
