@@ -182,3 +182,19 @@ def test_a_fifo_given_by_name_is_refused_not_waited_on(tmp_path: Path) -> None:
     assert code == 1
     assert "error: cannot read pipe.txt: not a regular file" in err
     assert list(episodes(tmp_path / "out").values()) == ["tin-mot.mp3"]
+
+
+def test_malformed_json_in_the_output_folder_breaks_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    (out / "huge.json").write_text('{"version": 2, "duration": 1' + "0" * 400 + "}")
+    (out / "tin-mot.json").write_text('{"version": 2, "title": ' + "[" * 5000, encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Tin một\n\nNội dung tin. Câu hai.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Tin hai\n\nNội dung khác. Câu ba.\n", encoding="utf-8")
+    code, _, err = produce("a.txt", "b.txt", "-o", "out", cwd=tmp_path)
+    assert code == 0, err
+    assert sorted(p.name for p in out.glob("*.mp3")) == ["tin-hai.mp3", "tin-mot.mp3"]
+    fed = run_cli("feed", "out", "--base-url", "https://bao.example.vn/", cwd=tmp_path)
+    assert fed.returncode == 0 and "Traceback" not in fed.stderr, fed.stderr
+    assert (out / "feed.xml").read_text(encoding="utf-8").count("<item>") == 2

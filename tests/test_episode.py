@@ -254,6 +254,20 @@ def test_numbers_json_does_not_have_are_refused(number: str) -> None:
         EpisodeDocument.from_json(text, "bad.json")
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        (json.dumps(MINIMAL).replace('"duration": 2.5', '"duration": 1' + "0" * 400), "digit"),
+        (json.dumps(MINIMAL).replace('"duration": 2.5', '"duration": 1e400'), "duration"),
+    ],
+)
+def test_hostile_documents_are_one_line_input_errors(text: str, reason: str) -> None:
+    with pytest.raises(InputError, match=reason) as refused:
+        EpisodeDocument.from_json(text, "bad.json")
+    assert "\n" not in str(refused.value)
+
+
 def test_unreadable_files_are_one_line_input_errors(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_bytes(b"\xff\xfe{not json")

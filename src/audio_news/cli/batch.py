@@ -39,6 +39,11 @@ def _spending(episodes: Sequence[Episode]) -> str:
     return f"{characters:,} characters, {cost}"
 
 
+def _bug(error: Exception) -> str:
+    message = " ".join(str(error).split())[:200]
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
 def run_batch(
     sources: Sequence[str],
     settings: Settings,
@@ -65,6 +70,11 @@ def run_batch(
                 episode = producer.produce(source, force=force, stdin=stdin, stem=stem)
             except AudioNewsError as e:
                 failures.append(Failure(source, str(e)))
+                continue
+            except Exception as e:  # a bug: it fails this source, never the rest of the batch
+                if len(sources) == 1:
+                    raise
+                failures.append(Failure(source, f"internal error, please report it: {_bug(e)}"))
                 continue
             if episode is None:
                 skipped += 1

@@ -30,6 +30,10 @@ VERSION = 2
 READABLE_VERSIONS = (1, 2)
 """Formats a reader accepts; version 1 lacks the fields added since, which read as empty."""
 SCHEMA_NAME = "episode.schema.json"
+MAX_DOCUMENT_BYTES = 50_000_000
+"""Larger than any real episode document (a ten-hour article is a few MB)."""
+MAX_INT_DIGITS = 20
+"""Whole numbers in a document are counts and versions; more digits than this is not one."""
 """The JSON Schema of the document, package data beside this module."""
 
 OTHER_JSON_SUFFIXES = (".chapters.json", ".transcript.json", ".check.json")
@@ -186,19 +190,31 @@ class EpisodeDocument:
     def from_json(cls, text: str | bytes, name: str = "episode") -> EpisodeDocument:
         """Parse and check a document; ``InputError`` with a one-line reason naming ``name``."""
         try:
-            raw = json.loads(text, parse_constant=_refuse_constant)
+            raw = json.loads(text, parse_constant=_refuse_constant, parse_int=_bounded_int)
+        except RecursionError:
+            raise InputError(f"{name} is not a valid episode file: nested too deeply") from None
         except (ValueError, UnicodeDecodeError) as e:
-            raise InputError(f"{name} is not a valid episode file: not JSON ({e})") from e
+            reason = " ".join(str(e).split())[:120]
+            raise InputError(f"{name} is not a valid episode file: not JSON ({reason})") from e
         try:
             return _from_raw(raw)
         except _Invalid as e:
             raise InputError(f"{name} is not a valid episode file: {e}") from None
+        except (RecursionError, OverflowError, ValueError, TypeError) as e:
+            kind = type(e).__name__
+            raise InputError(
+                f"{name} is not a valid episode file: unexpected values ({kind})"
+            ) from e
 
     @classmethod
     def load(cls, path: Path) -> EpisodeDocument:
         """Read and check ``<slug>.json``."""
         path = Path(path)
         try:
+            if path.stat().st_size > MAX_DOCUMENT_BYTES:
+                raise InputError(
+                    f"{path.name} is not a valid episode file: over {MAX_DOCUMENT_BYTES} bytes"
+                )
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise InputError(f"cannot read episode file {path}: {e}") from e
@@ -243,6 +259,12 @@ def schema() -> dict[str, Any]:
 
 class _Invalid(Exception):
     """Why a decoded document is refused; ``from_json`` names the file."""
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"a {len(digits)}-digit number")
+    return int(digits)
 
 
 def _refuse_constant(name: str) -> NoReturn:
