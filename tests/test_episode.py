@@ -20,12 +20,12 @@ from audio_news.config import TagSettings
 from audio_news.errors import InputError
 from audio_news.models import Chapter, Cue, Metadata, Segment
 from audio_news.output.episode import (
-    READABLE_VERSIONS,
     VERSION,
     Credits,
     EpisodeDocument,
     schema,
 )
+from audio_news.output.episode_fields import READABLE_VERSIONS
 from support.helpers import assert_valid_episode_file, episode_schema_errors, run_cli
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
