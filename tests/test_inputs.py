@@ -443,3 +443,22 @@ def test_expand_sources(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="holds no articles"):
         expand_sources([str(tmp_path / "empty")])
+
+
+@pytest.mark.parametrize(
+    ("front", "title", "date", "author"),
+    [
+        ("title: yes\ndate: 2024-07-02\nauthor: An", "yes", "2024-07-02", "An"),
+        ("title: Bài viết\ndate: 2024-13-45\nauthor: An", "Bài viết", None, "An"),
+        ("title: 0x" + "f" * 5000 + "\ndate: 2024-07-02\nauthor: An", "0xfff", "2024-07-02", "An"),
+        ("title: " + "9" * 5000 + "\ndate: 2024-07-02\nauthor: 5", "999", "2024-07-02", "5"),
+    ],
+)
+def test_each_front_matter_key_is_read_on_its_own(
+    tmp_path: Path, front: str, title: str | None, date: str | None, author: str
+) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(f"---\n{front}\n---\nDòng đầu\n\nDòng hai\n", encoding="utf-8")
+    article = read_article(str(path))
+    assert (article.meta.date, article.meta.author) == (date, author)
+    assert article.title.startswith(title)  # each value as written, never a YAML type

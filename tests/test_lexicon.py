@@ -69,6 +69,13 @@ def test_user_lexicon_wins_over_builtin(tmp_path: Path) -> None:
         ("blank.csv", "written,spoken\nFLC,\n", "non-empty"),
         ("flag.csv", "written,spoken,whole_word\nFLC,ép,maybe\n", "whole_word must be"),
         ("lex.json", "{}", "use a .toml or .csv"),
+        ("long.toml", f'[words]\n"{"a" * 3000}" = "x"\n', "'written' is over 200 characters"),
+        ("wide.csv", f'written,spoken\nFLC,"{"a" * 140_000}"\n', "not valid CSV"),
+        ("deep.toml", "x = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+        ("digits.toml", "[words]\nFLC = " + "9" * 5000 + "\n", "not valid TOML"),
+        ("hex.toml", "[[entry]]\nwritten = 0x" + "f" * 5000 + "\nspoken = 'x'\n", "20000-bit"),
+        ("number.toml", "[[entry]]\nwritten = 5\nspoken = 'năm'\n", "'written' must be text"),
+        ("flag.toml", "[[entry]]\nwritten='A'\nspoken='a'\nwhole_word=2\n", "true or false"),
     ],
 )
 def test_errors_are_one_clear_line(tmp_path: Path, name: str, text: str, message: str) -> None:
@@ -114,3 +121,9 @@ def test_builtin_table_loads_and_has_the_issue_entries() -> None:
 def test_before_name_entries_leave_initials_alone() -> None:
     table = builtin_abbreviations()
     assert table.apply("P.5, Q.Gò Vấp, bà P. đến") == "Phường 5, quận Gò Vấp, bà P. đến"
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_is_refused_before_it_is_read(device: str) -> None:
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_lexicon(device)

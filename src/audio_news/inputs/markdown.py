@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Any
@@ -32,6 +33,27 @@ _KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+_TYPED_SCALARS = frozenset({"bool", "int", "float", "timestamp"})
+"""YAML tags a plain scalar would otherwise get: front matter reads each as the text written,
+so ``title: yes``, ``title: 0x...`` or ``date: 2024-13-45`` cannot lose a key, or all of them."""
+
+
+@functools.cache
+def _text_loader() -> Any:
+    """libyaml's safe loader (fast, and it refuses absurd nesting) with every plain scalar
+    but null read as a string."""
+    import yaml
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    resolvers = {
+        first: [
+            (tag, regexp) for tag, regexp in pairs if tag.rsplit(":", 1)[-1] not in _TYPED_SCALARS
+        ]
+        for first, pairs in base.yaml_implicit_resolvers.items()
+    }
+    return type("FrontMatterLoader", (base,), {"yaml_implicit_resolvers": resolvers})
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """Front matter as a dict (empty when absent or unreadable) and the body after it."""
     match = _FRONT_MATTER.match(text)
@@ -40,10 +62,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     block, body = match.group(1), text[match.end() :]
     import yaml  # only articles with front matter pay for it
 
-    # libyaml's safe loader: fast, and it refuses absurd nesting instead of recursing for seconds.
-    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(block, Loader=loader)
+        data = yaml.load(block, Loader=_text_loader())
     except (yaml.YAMLError, RecursionError, ValueError) as e:
         data = None
         log.warning("ignoring unreadable YAML front matter: %s", str(e).splitlines()[0])

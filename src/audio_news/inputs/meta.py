@@ -114,9 +114,14 @@ def date_from_url(url: str | None) -> str | None:
     return None
 
 
+MAX_NUMBER_BITS = 64
+
+
 def clip(value: object, limit: int = 500) -> str | None:
     """A metadata value as a single-line string of sane length, or None."""
     if value is None or isinstance(value, (dict, list, tuple, set, bool)):
         return None
+    if isinstance(value, int) and value.bit_length() > MAX_NUMBER_BITS:
+        return None  # YAML read a 5,000-digit hex title as a number: not a title
     text = collapse(str(value))
     return text[:limit] or None

@@ -9,16 +9,23 @@ with the keys ``written``, ``spoken`` and the optional flags. Flags default to
 
 from __future__ import annotations
 
+import csv
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config.checks import shown
 from ..errors import ConfigError
 from .tables import alternation, csv_records
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)\S\Z")
+MAX_LEXICON_BYTES = 20_000_000
+"""A lexicon file larger than this is refused before it is read."""
+MAX_WRITTEN_CHARS = 200
+"""Longest written form an entry may match: a name, a code, a phrase."""
+MAX_SPOKEN_CHARS = 1000
 _TRUE = {"1", "true", "yes", "y", "có"}
 _FALSE = {"0", "false", "no", "n", "không"}
 
@@ -127,17 +134,30 @@ def _flag(value: object, default: bool, name: str, where: str) -> bool:
         return default
     if isinstance(value, bool):
         return value
+    if not isinstance(value, str | int) or (isinstance(value, int) and value not in (0, 1)):
+        raise ConfigError(f"{where}: {name} must be true or false, not {shown(value)}")
     text = str(value).strip().lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    raise ConfigError(f"{where}: {name} must be true or false, not {value!r}")
+    raise ConfigError(f"{where}: {name} must be true or false, not {shown(value)}")
+
+
+def _text(row: Mapping[str, object], key: str, limit: int, where: str) -> str:
+    value = row.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: '{key}' must be text, not {shown(value)}")
+    if len(value) > limit:
+        raise ConfigError(f"{where}: '{key}' is over {limit} characters")
+    return value.strip()
 
 
 def _entry(row: Mapping[str, object], where: str) -> LexiconEntry:
-    written = str(row.get("written") or "").strip()
-    spoken = str(row.get("spoken") or "").strip()
+    written = _text(row, "written", MAX_WRITTEN_CHARS, where)
+    spoken = _text(row, "spoken", MAX_SPOKEN_CHARS, where)
     if not written or not spoken:
         raise ConfigError(f"{where}: each entry needs a non-empty 'written' and 'spoken'")
     return LexiconEntry(
@@ -152,15 +172,18 @@ def _entry(row: Mapping[str, object], where: str) -> LexiconEntry:
 def parse_csv(text: str, source: str = "<csv>") -> UserLexicon:
     """Entries from CSV text with a ``written,spoken,...`` header; '#' lines are comments."""
     reader = csv_records(text)
-    if reader.fieldnames is None or not {"written", "spoken"} <= set(reader.fieldnames):
-        raise ConfigError(f"{source}: the CSV header must name 'written' and 'spoken' columns")
-    entries = [
-        _entry(
-            {k: v for k, v in row.items() if k is not None and v is not None},
-            f"{source} row {number}",
-        )
-        for number, row in enumerate(reader, start=2)
-    ]
+    try:
+        if reader.fieldnames is None or not {"written", "spoken"} <= set(reader.fieldnames):
+            raise ConfigError(f"{source}: the CSV header must name 'written' and 'spoken' columns")
+        entries = [
+            _entry(
+                {k: v for k, v in row.items() if k is not None and v is not None},
+                f"{source} row {number}",
+            )
+            for number, row in enumerate(reader, start=2)
+        ]
+    except csv.Error as e:
+        raise ConfigError(f"{source}: not valid CSV ({e})") from e
     return UserLexicon(tuple(entries))
 
 
@@ -168,8 +191,11 @@ def parse_toml(text: str, source: str = "<toml>") -> UserLexicon:
     """Entries from TOML text: a ``[words]`` table and/or ``[[entry]]`` tables."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{source}: not valid TOML ({e})") from e
+    except RecursionError:
+        raise ConfigError(f"{source}: not valid TOML (nested too deeply)") from None
+    except ValueError as e:  # TOMLDecodeError, or a number past the int-to-str digit limit
+        reason = " ".join(str(e).split())[:120]
+        raise ConfigError(f"{source}: not valid TOML ({reason})") from e
     entries: list[LexiconEntry] = []
     words = data.get("words", {})
     if not isinstance(words, dict):
@@ -193,9 +219,19 @@ def load_lexicon(path: str | Path) -> UserLexicon:
     """Read a user lexicon from a ``.toml`` or ``.csv`` file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"cannot read lexicon {path}: {e}") from e
+        if not path.exists():
+            raise ConfigError(f"cannot read lexicon {path}: no such file")
+        if not path.is_file():  # a FIFO or a device such as /dev/zero would never end
+            raise ConfigError(f"cannot read lexicon {path}: not a regular file")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_LEXICON_BYTES + 1)
+        if len(data) > MAX_LEXICON_BYTES:
+            raise ConfigError(f"lexicon {path} is over {MAX_LEXICON_BYTES} bytes")
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"cannot read lexicon {path}: not UTF-8 text") from e
+    except OSError as e:
+        raise ConfigError(f"cannot read lexicon {path}: {e.strerror or e}") from e
     suffix = path.suffix.lower()
     if suffix == ".toml":
         return parse_toml(text, str(path))
