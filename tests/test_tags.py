@@ -13,8 +13,13 @@ from mutagen.mp3 import MP3
 from audio_news.errors import ConfigError
 from audio_news.output.tags import TagData, cover_picture, write_tags
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
-JPEG = b"\xff\xd8\xff\xe0" + bytes(64)
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+    b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+"""A complete 1x1 PNG."""
+JPEG = b"\xff\xd8\xff\xe0" + bytes(64) + b"\xff\xd9"  # SOI, padding, EOI
 
 
 @pytest.fixture
@@ -84,3 +89,20 @@ def test_a_cover_that_is_not_a_picture_is_a_config_error(tmp_path: Path) -> None
         cover_picture(bad)
     with pytest.raises(ConfigError, match="cannot read cover"):
         cover_picture(tmp_path / "missing.jpg")
+
+
+@pytest.mark.parametrize("cut", [20, 40, len(PNG) - 4])
+def test_a_cover_cut_short_is_a_config_error(tmp_path: Path, cut: int) -> None:
+    truncated = tmp_path / "cover.png"
+    truncated.write_bytes(PNG[:cut])
+    with pytest.raises(ConfigError, match="cut short"):
+        cover_picture(truncated)
+    jpeg = tmp_path / "cover.jpg"
+    jpeg.write_bytes(b"\xff\xd8\xff\xe0" + bytes(200))
+    with pytest.raises(ConfigError, match="cut short"):
+        cover_picture(jpeg)
+
+
+def test_a_device_as_cover_is_refused_before_it_is_read() -> None:
+    with pytest.raises(ConfigError, match="not a regular file"):
+        cover_picture(Path("/dev/zero"))

@@ -24,7 +24,14 @@ SPOKEN_DESC = "spoken"
 """TXXX description of the frame holding the script as the engine was asked to say it."""
 _NO_OFFSET = 0xFFFFFFFF
 """CHAP byte offsets unset: players use the times."""
-_PICTURE_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+_PICTURE_TYPES = (
+    (b"\xff\xd8\xff", b"\xff\xd9", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82", "image/png"),
+)
+"""Each format's first bytes, the marker its last bytes hold when complete, its MIME type."""
+MAX_COVER_BYTES = 20_000_000
+_END_SLACK = 64
+"""Bytes some writers leave after a JPEG's end marker."""
 
 
 @dataclass(frozen=True)
@@ -66,12 +73,20 @@ class TagData:
 
 def cover_picture(path: Path) -> Picture:
     """A JPEG or PNG read from ``path``, recognised by its magic bytes."""
+    path = Path(path)
     try:
-        data = Path(path).read_bytes()
+        if path.exists() and not path.is_file():  # a FIFO or /dev/zero would never end
+            raise ConfigError(f"cannot read cover {path}: not a regular file")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_COVER_BYTES + 1)
     except OSError as e:
         raise ConfigError(f"cannot read cover {path}: {e.strerror or e}") from e
-    for magic, mime in _PICTURE_TYPES:
+    if len(data) > MAX_COVER_BYTES:
+        raise ConfigError(f"cover {path} is over {MAX_COVER_BYTES} bytes")
+    for magic, end, mime in _PICTURE_TYPES:
         if data.startswith(magic):
+            if end not in data[-_END_SLACK:]:
+                raise ConfigError(f"cover {path} is cut short: the picture ends too soon")
             return Picture(mime, data)
     raise ConfigError(f"cover must be a JPEG or PNG picture: {path}")
 
