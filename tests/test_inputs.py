@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import random
 import unicodedata
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from audio_news.config import InputLimits
 from audio_news.errors import InputError
 from audio_news.inputs import expand_sources, read_article
+from audio_news.inputs.decode import decode_bytes
 from audio_news.inputs.detect import Kind, sniff
 from support.helpers import as_mojibake, to_cp1258
 
@@ -462,3 +464,21 @@ def test_each_front_matter_key_is_read_on_its_own(
     article = read_article(str(path))
     assert (article.meta.date, article.meta.author) == (date, author)
     assert article.title.startswith(title)  # each value as written, never a YAML type
+
+
+@pytest.mark.parametrize(
+    ("garbled", "charset"),
+    [
+        (TEXT.encode("utf-8").replace(b"Mai", b"Mai\xff"), None),
+        (TEXT.encode("utf-8").replace("chủ".encode(), "chủ".encode()[:-1]), None),
+        (TEXT.encode("utf-8").replace(b"Mai", b"Mai\xff"), "iso-8859-1"),
+    ],
+)
+def test_utf8_with_a_stray_byte_stays_utf8_and_warns(
+    garbled: bytes, charset: str | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        text = decode_bytes(garbled, "tin.txt", charset=charset)
+    assert text.startswith("Hội nghị tổng kết năm 2023\nĐồng chí Trương Thị Mai")
+    assert "Ã" not in text and "\ufffd" not in text
+    assert "tin.txt: dropped what is not UTF-8 in 1 places" in caplog.text

@@ -111,13 +111,33 @@ def decode_bytes(data: bytes, name: str, *, charset: str | None = None) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = _decode_non_utf8(data, charset)
+            text = _nearly_utf8(data, name) or _decode_non_utf8(data, charset)
     if "\x00" in text:
         text = _utf16_without_bom(data) or text
     text = _repair_mojibake(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _TERMINAL_CODES.sub("", text)
     _check_is_text(text, name)
     return unicodedata.normalize("NFC", text)
+
+
+NEARLY_UTF8_SHARE = 0.02
+"""At most this share of a text's non-ASCII characters may be invalid bytes for it still to
+be UTF-8 (a byte garbled in transit, a character cut in half): more, and it is another
+encoding."""
+_FEW_INVALID = 3
+
+
+def _nearly_utf8(data: bytes, name: str) -> str | None:
+    """UTF-8 with its few invalid bytes dropped, when it is UTF-8 but for them; else None."""
+    replaced = data.decode("utf-8", "replace")
+    invalid = replaced.count("\ufffd") - data.count("\ufffd".encode())
+    valid_non_ascii = sum(1 for ch in replaced if ord(ch) > 127) - invalid
+    if valid_non_ascii < _FEW_INVALID or invalid > max(
+        _FEW_INVALID, NEARLY_UTF8_SHARE * valid_non_ascii
+    ):
+        return None
+    log.warning("%s: dropped what is not UTF-8 in %d places", name, invalid)
+    return data.decode("utf-8", "ignore")
 
 
 def _decode_non_utf8(data: bytes, charset: str | None) -> str:
