@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -375,3 +376,31 @@ def test_assembly_does_not_stretch_what_an_engine_spoke_at_the_speed(tmp_path: P
     stretched = made(1.5, None, "stretched")
     assert abs(told - normal) < 0.05 * normal
     assert stretched < 0.8 * normal
+
+
+def test_ctrl_c_during_encoding_leaves_no_temp_files(tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    with GttsStandin() as standin:
+        env = child_env(standin.env())
+        proc = start_cli(*produce_args(out, cache, engine="gtts"), cwd=tmp_path, env=env)
+        assert wait_until(lambda: _encoding_under_way(out), proc, timeout=60), "missed encoding"
+        proc.send_signal(signal.SIGINT)  # what Ctrl+C sends to the command
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "Traceback" not in err
+    assert temp_files(out) == []
+
+
+def test_the_sweep_removes_only_temp_files_we_name(tmp_path: Path) -> None:
+    ours = [
+        ".tin.mp3.ab12cd_x.part",
+        ".tin.json.0123456789ab.part",
+        ".tin.mp3.ab12cd_x.part.1.part",
+    ]
+    theirs = [".download.part", ".video.mkv.part", ".Notes.txt.ABCDEFGH.part"]
+    an_hour_ago = time.time() - 7200
+    for name in ours + theirs:
+        (tmp_path / name).write_bytes(b"x")
+        os.utime(tmp_path / name, (an_hour_ago, an_hour_ago))
+    assert remove_stale_temps(tmp_path) == len(ours)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(theirs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import tempfile
 import time
@@ -85,6 +86,16 @@ def write_text_atomic(target: Path, text: str) -> None:
     write_bytes_atomic(target, text.encode("utf-8"))
 
 
+_OUR_TEMP = re.compile(r"\..+\.(?:[a-z0-9_]{8}|[0-9a-f]{12}|\d)" + re.escape(TEMP_SUFFIX))
+"""The temp names this module and the encoder make: ``.<name>.<mkstemp's 8 characters, 12 hex
+digits or a part number>.part``."""
+
+
+def is_our_temp(name: str) -> bool:
+    """Whether a file name is one of our temp files: only those are ever swept."""
+    return _OUR_TEMP.fullmatch(name) is not None
+
+
 def remove_stale_temps(folder: Path, older_than_s: float = STALE_AFTER_S) -> int:
     """Delete our hidden temp files in ``folder`` not modified for ``older_than_s`` seconds.
 
@@ -95,7 +106,9 @@ def remove_stale_temps(folder: Path, older_than_s: float = STALE_AFTER_S) -> int
     cutoff = time.time() - older_than_s
     removed = 0
     try:
-        candidates = [p for p in Path(folder).glob(f".*{TEMP_SUFFIX}") if p.is_file()]
+        candidates = [
+            p for p in Path(folder).glob(f".*{TEMP_SUFFIX}") if is_our_temp(p.name) and p.is_file()
+        ]
     except OSError:
         return 0
     for path in candidates:

@@ -267,17 +267,21 @@ def _encode(
             encoders[n].kill()
 
     threads = [threading.Thread(target=feed, args=(n,)) for n in range(len(encoders))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
     try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
         if errors:
             raise errors[0]
         parts = [e.finish() for e in encoders]
-    except BaseException:
+    except BaseException:  # Ctrl+C included: no part file may outlive the run
         for e in encoders:
             e.kill()
+        for t in threads:
+            if t.ident is not None:
+                t.join()
+        for e in encoders:
             e.path.unlink(missing_ok=True)
         raise
     return parts, cuts[:-1]
