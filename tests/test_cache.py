@@ -118,6 +118,23 @@ def test_clear_removes_entries_and_temp_files_but_nothing_else(tmp_path: Path) -
     assert cache.clear() == 0
 
 
+def test_clear_never_follows_a_link_and_goes_past_what_it_cannot_remove(tmp_path: Path) -> None:
+    root, elsewhere = tmp_path / "cache", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / f"{'ab' * 32}.clip").write_bytes(b"someone else's file")
+    cache = SegmentCache(root)
+    for word in ("một", "hai", "ba"):
+        cache.put(key_of(word), PCM)
+    (root / "ab").symlink_to(elsewhere, target_is_directory=True)  # a shard that is a link
+    shard = cache.path_for(key_of("một")).parent
+    (shard / f"{'cd' * 32}.clip").mkdir()  # a folder named like an entry
+    (shard / f"{'ef' * 32}.clip").symlink_to(elsewhere / f"{'ab' * 32}.clip")
+
+    assert cache.clear() == 3
+    assert (elsewhere / f"{'ab' * 32}.clip").read_bytes() == b"someone else's file"
+    assert cache.get(key_of("hai")) is None and cache.get(key_of("ba")) is None
+
+
 def test_clear_on_a_missing_root_is_zero(tmp_path: Path) -> None:
     assert SegmentCache(tmp_path / "nowhere").clear() == 0
 

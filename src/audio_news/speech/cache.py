@@ -121,7 +121,8 @@ class SegmentCache:
             removed += 1
         for shard in self._shards():
             for stale in shard.glob(f".*{_TEMP_SUFFIX}"):
-                stale.unlink(missing_ok=True)
+                if stale.is_file() and not stale.is_symlink():
+                    stale.unlink(missing_ok=True)
             # A shard still holding something (a writer's temp file, files not ours) stays.
             with contextlib.suppress(OSError):
                 shard.rmdir()
@@ -130,8 +131,10 @@ class SegmentCache:
     def _shards(self) -> list[Path]:
         if not self.root.is_dir():
             return []
-        return sorted(
-            p for p in self.root.iterdir() if p.is_dir() and len(p.name) == 2 and _is_hex(p.name)
+        return sorted(  # a link is never ours: clearing must not follow it out of the cache
+            p
+            for p in self.root.iterdir()
+            if len(p.name) == 2 and _is_hex(p.name) and p.is_dir() and not p.is_symlink()
         )
 
     def _entry_paths(self) -> list[Path]:
@@ -139,7 +142,7 @@ class SegmentCache:
             p
             for shard in self._shards()
             for p in shard.glob(f"*{_SUFFIX}")
-            if not p.name.startswith(".")
+            if not p.name.startswith(".") and not p.is_symlink() and p.is_file()
         ]
 
 
