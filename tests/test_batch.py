@@ -74,13 +74,13 @@ def test_whole_corpus_makes_one_mp3_per_article_then_skips_it(tmp_path: Path) ->
     assert len(stdout.splitlines()) == len(articles)
 
     made = episodes(out)
-    assert set(made) == {str(p) for p in articles}
+    assert set(made) == {p.name for p in articles}
     assert len(list(out.glob("*.mp3"))) == len(articles)
     for mp3 in made.values():
         assert duration(out / mp3) > 20
     same_title = [
-        made[str(DATA / "player_tuoitre_2024-05-17_truong-thi-mai.txt")],
-        made[str(DATA / "text_tuoitre_2024-05-17_truong-thi-mai.md")],
+        made["player_tuoitre_2024-05-17_truong-thi-mai.txt"],
+        made["text_tuoitre_2024-05-17_truong-thi-mai.md"],
     ]
     slug = "trung-uong-dang-dong-y-cho-ba-truong-thi-mai-thoi-giu-cac-chuc-vu"
     assert sorted(same_title) == [f"{slug}-2.mp3", f"{slug}.mp3"]
@@ -111,7 +111,7 @@ def test_one_failed_article_does_not_stop_the_others(tmp_path: Path) -> None:
     assert len(errors) == 2, stderr
     assert "missing.txt" in errors[0] and "no such file" in errors[0]
     assert "empty.txt" in errors[1] and "empty" in errors[1].split("empty.txt", 1)[1]
-    assert set(episodes(tmp_path / "out")) == {str(SMALL[0]), str(SMALL[1])}
+    assert set(episodes(tmp_path / "out")) == {SMALL[0].name, SMALL[1].name}
     assert len(stdout.splitlines()) == 2
 
 
@@ -198,3 +198,18 @@ def test_malformed_json_in_the_output_folder_breaks_nothing(tmp_path: Path) -> N
     fed = run_cli("feed", "out", "--base-url", "https://bao.example.vn/", cwd=tmp_path)
     assert fed.returncode == 0 and "Traceback" not in fed.stderr, fed.stderr
     assert (out / "feed.xml").read_text(encoding="utf-8").count("<item>") == 2
+
+
+def test_the_published_source_holds_no_path_and_two_same_named_files_stay_apart(
+    tmp_path: Path,
+) -> None:
+    for folder, body in (("a", "Nội dung một. Câu hai."), ("b", "Nội dung khác. Câu ba.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "tin.txt").write_text(f"Tin\n\n{body}\n", encoding="utf-8")
+    for folder in ("a", "b"):
+        code, _, err = produce(str(tmp_path / folder / "tin.txt"), "-o", "out", cwd=tmp_path)
+        assert code == 0, err
+    sidecars = [p for p in (tmp_path / "out").glob("tin*.json") if p.name.count(".") == 1]
+    documents = [json.loads(p.read_text(encoding="utf-8")) for p in sidecars]
+    assert sorted(d["audio"] for d in documents) == ["tin-2.mp3", "tin.mp3"]
+    assert all(d["source"] == "tin.txt" and str(tmp_path) not in json.dumps(d) for d in documents)

@@ -306,3 +306,27 @@ def test_credits_are_resolved_once_in_this_order(
     tags: TagSettings, meta: Metadata, expected: Credits
 ) -> None:
     assert Credits.resolve(tags, meta, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "source", "url"),
+    [
+        (
+            "https://ed:pw@bao.vn/a.html?id=5&access_token=XYZ#top",
+            "https://bao.vn/a.html",
+            "https://bao.vn/a.html?id=5#top",
+        ),
+        ("https://bao.vn/a.html?api_key=1&keyword=vang", "https://bao.vn/a.html", None),
+        ("/home/editor/private/tin.txt", "tin.txt", None),
+        ("-", "-", None),
+    ],
+)
+def test_what_is_published_of_a_source(given: str, source: str, url: str | None) -> None:
+    from audio_news.output.naming import published_source, published_url
+
+    assert published_source(given) == source
+    if url is not None:
+        assert published_url(given) == url
+    assert published_url("https://bao.vn/a.html?api_key=1&keyword=vang") == (
+        "https://bao.vn/a.html?keyword=vang"
+    )

@@ -30,6 +30,9 @@ from .output.naming import (
     is_up_to_date,
     output_fingerprint,
     previous_guid,
+    published_source,
+    published_url,
+    source_key,
 )
 from .output.page import write_index, write_page
 from .output.tags import Picture, cover_picture, tag_episode
@@ -125,11 +128,12 @@ def episode_document(
         album=credits.album,
         paragraphs=paragraphs,
         segments=segments,
-        source=article.source,
+        source=published_source(article.source),
         source_sha256=article.source_sha256,
+        source_key=source_key(article.source),
         fingerprint=plan.fingerprint,
         guid=plan.guid or episode_guid(article),
-        url=article.meta.url,
+        url=published_url(article.meta.url),
         published=credits.published,
         image=cover_name(plan.stem, cover) if cover else None,
         chapters=build_chapters(

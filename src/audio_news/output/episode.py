@@ -85,9 +85,13 @@ class EpisodeDocument:
     segments: tuple[Segment, ...]
     """One per spoken sentence, in order; ``paragraph`` indexes ``paragraphs``."""
     source: str | None = None
-    """Path, URL or ``-`` the article was read from."""
+    """Where the article was read from, as published: a file's name, a URL without
+    credentials or query, or ``-``."""
     source_sha256: str | None = None
     """Hex digest of the article's bytes as read."""
+    source_key: str | None = None
+    """Hex SHA-256 of where the article came from as given (its path or full URL): tells two
+    articles apart without publishing a local path or a URL's credentials."""
     fingerprint: str | None = None
     """What decided the episode's content; unchanged means the episode is up to date."""
     voice: str = ""
@@ -167,6 +171,7 @@ class EpisodeDocument:
             ],
             "source": self.source,
             "source_sha256": self.source_sha256,
+            "source_key": self.source_key,
             "fingerprint": self.fingerprint,
             "guid": self.guid,
             "url": self.url,

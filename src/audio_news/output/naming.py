@@ -11,9 +11,11 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..config import Settings
 from ..errors import InputError
+from ..inputs.detect import url_scheme
 from ..models import Article
 from ..version import __version__
 from .episode import EpisodeDocument
@@ -106,13 +108,55 @@ def previous_guid(json_path: Path) -> str | None:
         return None
 
 
+_SECRET_PARAM = re.compile(
+    r"(?:^|[_.-])(?:token|key|apikey|secret|password|passwd|pwd|auth|sig|signature|session"
+    r"|sessionid|sid|credential|credentials|code|jwt)(?:$|[_.-])",
+    re.IGNORECASE,
+)
+"""Query parameters that may carry a credential, left out of a published URL."""
+
+
+def published_url(url: str | None) -> str | None:
+    """``url`` as the episode may show it: no ``user:password@``, no credential parameters."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.hostname:
+        return url
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not _SECRET_PARAM.search(k)
+        ]
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def published_source(source: str) -> str:
+    """Where the article came from, as the published JSON says it: a URL without
+    credentials or query, a file by its name (never a local path)."""
+    if source == "-":
+        return source
+    if url_scheme(source) is not None:
+        parts = urlsplit(published_url(source) or source)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    return Path(source).name
+
+
+def source_key(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _held_by_another(json_path: Path, article: Article) -> bool:
     """Whether the episode document at ``json_path`` was made from a different article."""
     try:
         document = EpisodeDocument.load(json_path)
     except InputError:
         return False
-    if document.source == article.source != "-":
+    if document.source_key == source_key(article.source) and article.source != "-":
         return False
     return document.source_sha256 not in (None, article.source_sha256)
 
