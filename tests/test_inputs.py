@@ -482,3 +482,13 @@ def test_utf8_with_a_stray_byte_stays_utf8_and_warns(
     assert text.startswith("Hội nghị tổng kết năm 2023\nĐồng chí Trương Thị Mai")
     assert "Ã" not in text and "\ufffd" not in text
     assert "tin.txt: dropped what is not UTF-8 in 1 places" in caplog.text
+
+
+def test_control_characters_in_html_do_not_make_it_unreadable(tmp_path: Path) -> None:
+    page = tmp_path / "tin.html"
+    page.write_bytes(
+        "<html><body>\x07<button/><h1>Tin \x07một</h1><p>Nội dung \x01tin. Câu hai.</p>"
+        "</body></html>".encode()
+    )
+    article = read_article(str(page))
+    assert article.paragraphs and "Nội dung tin. Câu hai." in article.paragraphs[-1]

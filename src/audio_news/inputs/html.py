@@ -238,9 +238,14 @@ def _extract(tree: lxml.html.HtmlElement, url: str | None) -> list[tuple[str, st
     return list(_xml_blocks(body)) if body is not None else []
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters lxml refuses in a tree's text (C0 controls, U+FFFE ...): a bell in a page must
+not make the page unreadable."""
+
+
 def parse_html(text: str, *, source: str, sha256: str, url: str | None = None) -> Article:
     """Build an ``Article`` from a decoded HTML page; ``url`` is where it was fetched from."""
-    tree = parse_tree(text)
+    tree = parse_tree(_NOT_XML.sub("", text))
     info = _metadata(tree, url)
     date = _published(tree, info.url or url, info.date)
     photo_story = _is_photo_story(tree)
