@@ -6,6 +6,9 @@ anything else escaping is a bug.
 
 from __future__ import annotations
 
+REASON_CHARS = 120
+"""How much of another library's error text one of our messages quotes."""
+
 
 class AudioNewsError(Exception):
     """Root of every error this package raises on purpose."""
@@ -63,3 +66,10 @@ class CheckUnavailable(AudioNewsError):
 
 class OutputError(AudioNewsError, OSError):
     """An output file could not be written."""
+
+
+def reason(error: BaseException, limit: int | None = REASON_CHARS) -> str:
+    """``error``'s text as part of a one-line message: whitespace collapsed, at most ``limit``
+    characters (no limit with None), the error's type when it says nothing."""
+    text = " ".join(str(error).split())
+    return text[:limit] if text else type(error).__name__

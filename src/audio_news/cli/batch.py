@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from ..config import Settings
-from ..errors import AudioNewsError
+from ..errors import AudioNewsError, reason
 from ..models import Episode
 from ..pipeline import Producer
 from ..speech.voices import total_cost
@@ -21,6 +21,10 @@ from .console import make_reporter
 class Failure:
     source: str
     message: str
+
+
+BUG_CHARS = 200
+"""How much of an unexpected error's text the line for its source quotes."""
 
 
 def _describe(episode: Episode, seconds: float) -> str:
@@ -40,8 +44,8 @@ def _spending(episodes: Sequence[Episode]) -> str:
 
 
 def _bug(error: Exception) -> str:
-    message = " ".join(str(error).split())[:200]
-    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+    named = type(error).__name__
+    return f"{named}: {reason(error, BUG_CHARS)}" if str(error).strip() else named
 
 
 def run_batch(

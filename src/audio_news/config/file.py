@@ -10,7 +10,7 @@ from typing import Any
 
 from platformdirs import user_config_dir
 
-from ..errors import ConfigError
+from ..errors import ConfigError, reason
 from .parts import ACCOUNT_TABLES, APP_NAME, PARTS, Account, Pauses, Settings
 
 _FLAT_NAMES: dict[str, tuple[str, str]] = {
@@ -22,9 +22,6 @@ _FLAT_NAMES: dict[str, tuple[str, str]] = {
 """Flat keys (top level, ``[produce]``, keyword options) and the part field each sets."""
 _FLAT_NAMES["engine"] = ("engine", "name")
 _OWN_NAMES = {f.name for f in dataclasses.fields(Settings)} - set(PARTS)
-
-REASON_CHARS = 120
-"""How much of the TOML parser's complaint a config error quotes."""
 
 
 def default_config_path() -> Path:
@@ -51,8 +48,7 @@ def load_config_file(path: Path | None) -> dict[str, Any]:
     except OSError as e:
         raise ConfigError(f"cannot read config {path}: {e.strerror or e}") from e
     except ValueError as e:  # TOMLDecodeError, or a number past the int-to-str digit limit
-        reason = " ".join(str(e).split())[:REASON_CHARS]
-        raise ConfigError(f"cannot read config {path}: {reason}") from e
+        raise ConfigError(f"cannot read config {path}: {reason(e)}") from e
     except RecursionError as e:
         raise ConfigError(f"cannot read config {path}: nested too deeply") from e
 

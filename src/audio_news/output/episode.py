@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import TagSettings
-from ..errors import InputError
+from ..errors import InputError, reason
 from ..fsutil import write_text_atomic
 from ..models import Chapter, Cue, Metadata, Segment
 from .episode_fields import (
@@ -193,8 +193,7 @@ class EpisodeDocument:
         except RecursionError:
             raise InputError(f"{name} is not a valid episode file: nested too deeply") from None
         except (ValueError, UnicodeDecodeError) as e:
-            reason = " ".join(str(e).split())[:120]
-            raise InputError(f"{name} is not a valid episode file: not JSON ({reason})") from e
+            raise InputError(f"{name} is not a valid episode file: not JSON ({reason(e)})") from e
         try:
             return cls(**checked_fields(raw))
         except InvalidDocument as e:

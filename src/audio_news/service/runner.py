@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..config import Settings, settings_from_dict
-from ..errors import AudioNewsError, EngineUnavailable, TransientEngineError
+from ..errors import AudioNewsError, EngineUnavailable, TransientEngineError, reason
 from ..fsutil import remove_stale_temps
 from ..models import Episode
 from .jobs import EpisodeFiles, Job, JobStore
@@ -132,10 +132,6 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def one_line(error: BaseException) -> str:
-    return " ".join(str(error).split()) or type(error).__name__
-
-
 def _files(context: RunContext, job: Job, episode: Episode, settings: Settings) -> EpisodeFiles:
     folder = episode_dir(context.out_dir, job.id)
     page = folder / f"{episode.slug}.html"
@@ -178,8 +174,8 @@ def run_job(context: RunContext, job_id: str) -> Outcome:
     except RETRYABLE as e:
         return _engine_outage(context, store, job, e)
     except AudioNewsError as e:
-        _finish(store, job, status="failed", error=one_line(e))
-        return Outcome("failed", one_line(e))
+        _finish(store, job, status="failed", error=reason(e, None))
+        return Outcome("failed", reason(e, None))
     except Exception:
         log.exception("job %s failed on a bug", job_id)
         message = "internal error while making the episode (see the worker's log)"
@@ -193,7 +189,7 @@ def run_job(context: RunContext, job_id: str) -> Outcome:
 
 def _engine_outage(context: RunContext, store: JobStore, job: Job, error: Exception) -> Outcome:
     failures = job.engine_failures + 1
-    message = one_line(error)
+    message = reason(error, None)
     if failures > context.engine_retries:
         _finish(store, job, status="failed", error=message, engine_failures=failures)
         return Outcome("failed", message)

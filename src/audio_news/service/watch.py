@@ -23,9 +23,8 @@ from typing import Any
 import requests
 
 from ..config import Settings
-from ..errors import AudioNewsError, FetchError, InputError
+from ..errors import AudioNewsError, FetchError, InputError, reason
 from ..fsutil import write_text_atomic
-from .runner import one_line
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +246,7 @@ class Watcher:
         try:
             episode = self.producer.make(self.producer.plan(self._source(item)))
         except AudioNewsError as e:
-            error = one_line(e)
+            error = reason(e, None)
             self.on_error(f"feed {url}: {item.title}: {error}")
             report.failed += 1
             same = record.get("digest") == item.digest

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config.checks import shown
-from ..errors import ConfigError
+from ..errors import ConfigError, reason
 from .tables import alternation, csv_records
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)\S\Z")
@@ -194,8 +194,7 @@ def parse_toml(text: str, source: str = "<toml>") -> UserLexicon:
     except RecursionError:
         raise ConfigError(f"{source}: not valid TOML (nested too deeply)") from None
     except ValueError as e:  # TOMLDecodeError, or a number past the int-to-str digit limit
-        reason = " ".join(str(e).split())[:120]
-        raise ConfigError(f"{source}: not valid TOML ({reason})") from e
+        raise ConfigError(f"{source}: not valid TOML ({reason(e)})") from e
     entries: list[LexiconEntry] = []
     words = data.get("words", {})
     if not isinstance(words, dict):
