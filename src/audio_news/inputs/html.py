@@ -17,7 +17,7 @@ from trafilatura.settings import Document
 
 from ..errors import InputError
 from ..models import Article, Metadata
-from .meta import clip, collapse, date_from_url, iso_date, iso_datetime
+from .meta import clip, collapse, date_from_url, iso_date, iso_datetime, xml_text
 
 log = logging.getLogger(__name__)
 
@@ -238,14 +238,9 @@ def _extract(tree: lxml.html.HtmlElement, url: str | None) -> list[tuple[str, st
     return list(_xml_blocks(body)) if body is not None else []
 
 
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-"""Characters lxml refuses in a tree's text (C0 controls, U+FFFE ...): a bell in a page must
-not make the page unreadable."""
-
-
 def parse_html(text: str, *, source: str, sha256: str, url: str | None = None) -> Article:
     """Build an ``Article`` from a decoded HTML page; ``url`` is where it was fetched from."""
-    tree = parse_tree(_NOT_XML.sub("", text))
+    tree = parse_tree(xml_text(text))  # lxml refuses a tree holding a bell or U+FFFE
     info = _metadata(tree, url)
     date = _published(tree, info.url or url, info.date)
     photo_story = _is_photo_story(tree)

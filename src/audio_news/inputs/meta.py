@@ -15,6 +15,15 @@ _URL_PATH_DATE = re.compile(r"/(20\d{2})/(\d{2})/(\d{2})(?:/|$)")
 _URL_ID_DATE = re.compile(r"[-_/](20\d{2})(\d{2})(\d{2})\d{4,}(?:\.\w+)?$")
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot hold: C0 controls, lone surrogates, U+FFFE and U+FFFF."""
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters an XML tree or document cannot carry."""
+    return _NOT_XML.sub("", text)
+
+
 def collapse(text: str) -> str:
     """Runs of whitespace (including line breaks of reflowed markup) become one space."""
     return _WS.sub(" ", text).strip()

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import html
 import logging
-import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from feedgen.feed import FeedGenerator
 
 from ..errors import ConfigError
 from ..fsutil import write_bytes_atomic
+from ..inputs.meta import xml_text
 from .artwork import draw_cover, podcast_picture
 from .chapters import JSON_CHAPTERS_TYPE
 from .episode import EpisodeDocument, list_episodes
@@ -177,15 +177,6 @@ def _image_url(
             return f"{base}/{quote(episode.image)}"
     draw_cover(out_dir / COVER_NAMES[1], settings.title)
     return f"{base}/{COVER_NAMES[1]}"
-
-
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-"""Characters XML 1.0 cannot hold: C0 controls, lone surrogates, U+FFFE and U+FFFF."""
-
-
-def xml_text(text: str) -> str:
-    """``text`` without the characters an XML document cannot carry."""
-    return _NOT_XML.sub("", text)
 
 
 def _content_html(episode: EpisodeDocument) -> str:
