@@ -4,6 +4,7 @@ tags, the JSON, the page and the feed share."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
@@ -329,4 +330,21 @@ def test_what_is_published_of_a_source(given: str, source: str, url: str | None)
         assert published_url(given) == url
     assert published_url("https://bao.vn/a.html?api_key=1&keyword=vang") == (
         "https://bao.vn/a.html?keyword=vang"
+    )
+
+
+def test_an_edited_article_keeps_the_name_its_older_document_gave_it(tmp_path: Path) -> None:
+    from audio_news.inputs import read_article
+    from audio_news.output.naming import episode_stem
+    from support.episode_factory import make_episode
+
+    article_path = tmp_path / "tin.txt"
+    article_path.write_text("Bản tin thử nghiệm\n\nNội dung đã sửa. Câu hai.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    # A document of the format before source_key: the source as given, other bytes.
+    make_episode(out, extra={"source": str(article_path), "source_sha256": "0" * 64})
+    article = read_article(str(article_path))
+    assert episode_stem(out, article) == "ban-tin-thu-nghiem"
+    assert episode_stem(out, dataclasses.replace(article, source=str(tmp_path / "other.txt"))) == (
+        "ban-tin-thu-nghiem-2"
     )

@@ -156,7 +156,11 @@ def _held_by_another(json_path: Path, article: Article) -> bool:
         document = EpisodeDocument.load(json_path)
     except InputError:
         return False
-    if document.source_key == source_key(article.source) and article.source != "-":
+    if article.source != "-" and (
+        document.source_key == source_key(article.source)
+        # written before source_key existed, when ``source`` was the path or URL as given
+        or (document.source_key is None and document.source == article.source)
+    ):
         return False
     return document.source_sha256 not in (None, article.source_sha256)
 
