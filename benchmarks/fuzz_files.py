@@ -35,6 +35,7 @@ from audio_news.text.clean import clean_article  # noqa: E402
 from audio_news.text.lexicon import load_lexicon  # noqa: E402
 from audio_news.text.normalize import Normalizer  # noqa: E402
 from audio_news.text.script import build_script  # noqa: E402
+from fuzz_text import mutate  # noqa: E402  (the byte edits the text fuzzer makes)
 
 SENTENCE = "Ngày 5/6/2024, UBND TP.HCM chi 1.200 tỷ đồng cho FLC và ĐT741."
 CONFIG_SEED = """\
@@ -123,24 +124,6 @@ def with_hostile_value(text: str, rng: random.Random, separator: str) -> str:
     return "\n".join(lines)
 
 
-def mutate_bytes(data: bytes, rng: random.Random) -> bytes:
-    buf = bytearray(data)
-    for _ in range(rng.randint(1, 6)):
-        if not buf:
-            buf += rng.randbytes(8)
-        at = rng.randrange(len(buf))
-        choice = rng.randrange(4)
-        if choice == 0:
-            buf[at] = rng.randrange(256)
-        elif choice == 1:
-            buf[at:at] = rng.randbytes(rng.randint(1, 16))
-        elif choice == 2:
-            del buf[at : at + rng.randint(1, 32)]
-        else:
-            buf[at:at] = buf[at : at + rng.randint(1, 128)]
-    return bytes(buf)
-
-
 def check_front_matter(data: bytes, work: Path) -> None:
     article = read_article("-", stdin=io.BytesIO(data))
     cleaned = clean_article(article).article
@@ -181,7 +164,7 @@ def draw(rng: random.Random, seeds: dict[str, tuple[list[str], str]]) -> tuple[s
         text = with_hostile_value(text, rng, separator)
     data = text.encode("utf-8", "surrogatepass")
     if rng.random() < 0.3:
-        data = mutate_bytes(data, rng)
+        data = mutate(data, rng)
     return kind, data
 
 
