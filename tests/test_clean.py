@@ -46,6 +46,14 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
     ("unicode-nfc", ["Hòa Bình"], ["Hòa Bình"], []),
     ("invisible-chars", ["Đảng\u200b năm\u00ad 2023"], ["Đảng năm 2023"], ["U+00AD U+200B"]),
     ("invisible-chars", ["Tin \ufffethử\U0010fffd"], ["Tin thử"], ["U+10FFFD U+FFFE"]),
+    ("stacked-marks", ["Tin" + "\u0301" * 5000 + " mới"], ["Tin mới"], ["5000 combining marks"]),
+    (
+        "stacked-marks",
+        ["\u0301\u0300Tin e\u0302\u0301 mới"],
+        ["Tin e\u0302\u0301 mới"],
+        ["2 combining marks"],
+    ),
+    ("stacked-marks", ["Tin a\u0323\u0300 mới"], ["Tin a\u0323\u0300 mới"], []),
     ("spaces", ["BBK -\u00a0Sáng  28/12,\ttại Hà Nội "], ["BBK - Sáng 28/12, tại Hà Nội"], []),
     ("emoji", ["Tin nóng 🔥🔥 hôm nay"], ["Tin nóng hôm nay"], ["🔥🔥"]),
     (
@@ -619,3 +627,19 @@ def test_seed_paragraphs_exactly() -> None:
     result = clean_article(read_corpus(name))
     assert list(result.article.paragraphs) == _expected_body(name, CORPUS[name])
     assert format_removed(result.removed)[:2] == ["[player] 0:00 / 0:00", "[player] 0:00"]
+
+
+@pytest.mark.parametrize(
+    ("title", "first", "expected_title", "kept"),
+    [
+        ("🎉🔥🚀", "Hà Nội mở tuyến buýt mới", "Hà Nội mở tuyến buýt mới", 1),
+        ("!!! ???", "Hà Nội " + "mở tuyến buýt mới " * 20, "Hà Nội mở tuyến", 2),
+    ],
+)
+def test_a_title_with_nothing_to_say_takes_the_first_line(
+    title: str, first: str, expected_title: str, kept: int
+) -> None:
+    article = Article(title, (first, "Đoạn hai."), "x.txt", "0")
+    cleaned = clean_article(article).article
+    assert cleaned.title.startswith(expected_title)
+    assert len(cleaned.paragraphs) == kept

@@ -31,6 +31,8 @@ BODY = (
     "điện. Các tuyến mới đi qua nhiều khu dân cư đông đúc ở phía tây thành phố."
 )
 ARTICLE = f"{TITLE}\n\n{BODY}\n"
+BODY_SLUG = "sang-nay-so-giao-thong-van-tai-ha-noi-cho-biet-thanh-pho-se-mo-them-ba-tuyen-xe"
+"""The slug of an article whose title says nothing: its first line's opening words."""
 _VOCABULARY = (
     "người dân tỉnh thành phố kinh tế phát triển xã hội chính sách năm mới đầu tư hạ tầng "
     "giao thông giáo dục y tế văn hóa"
@@ -124,7 +126,7 @@ CASES: list[Case] = [
         error_has="no title",
     ),
     text_case("title-only", f"{TITLE}\n", "error", error_has="no article text"),
-    text_case("emoji-only-title", f"🎉🔥🚀\n{BODY}\n", "error", error_has="no title"),
+    text_case("emoji-only-title", f"🎉🔥🚀\n{BODY}\n", "mp3"),
     Case("binary-garbage", random.Random(3).randbytes(4096), "error", error_has="binary"),
     Case("png-named-txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "error"),
     Case("utf16-le-bom", codecs.BOM_UTF16_LE + ARTICLE.encode("utf-16-le"), "mp3", slug=SLUG),
@@ -162,6 +164,10 @@ CASES: list[Case] = [
     text_case("punctuation-only", "!!!\n... ??? ;;; ---\n", "error"),
     text_case("one-long-word", f"{TITLE}\n{'á' * 1500}\n", "mp3", slug=SLUG),
     text_case("2000-words-no-punctuation", f"{TITLE}\n{words(2000)}\n", "mp3", slug=SLUG),
+    text_case("21000-words-no-punctuation", f"{TITLE}\n{words(21_000)}\n", "mp3", slug=SLUG),
+    text_case(
+        "5000-combining-marks", f"{TITLE}\n\n{BODY[:40]}{chr(0x301) * 5000} {BODY[40:]}\n", "mp3"
+    ),
     text_case(
         "huge-refused",
         huge_text(DEFAULT_LIMIT + 10_000),
@@ -182,13 +188,40 @@ CASES: list[Case] = [
     text_case("title-traversal", f"../../etc/passwd\n{BODY}\n", "mp3", slug="etc-passwd"),
     text_case("title-absolute", f"/abs/path\n{BODY}\n", "mp3", slug="abs-path"),
     text_case("title-backslashes", f"..\\..\\x\n{BODY}\n", "mp3", slug="x"),
-    text_case("title-only-dots", f"../../..\n{BODY}\n", "mp3", slug="episode"),
+    text_case("title-only-dots", f"../../..\n{BODY}\n", "mp3", slug=BODY_SLUG),
     text_case("title-500-chars", f"{words(120)[:500]}\n{BODY}\n", "mp3"),
     Case(
         "html-title-traversal",
         f"<html><head><title>../../tmp/x</title></head><body><p>{BODY}</p></body></html>".encode(),
         "mp3",
         filename="article.html",
+    ),
+    Case(
+        "html-nested-3000-deep",
+        (
+            f"<html><body><h1>{TITLE}</h1>"
+            + "<div>" * 3000
+            + f"<p>{BODY}</p>"
+            + "</div>" * 3000
+            + f"<p>{BODY[:60]}.</p></body></html>"
+        ).encode(),
+        "mp3",
+        filename="article.html",
+        slug=SLUG,
+    ),
+    Case(
+        "html-4.9MB-table-refused",
+        (
+            "<html><body><p>Bảng giá.</p><table>"
+            + "".join(
+                f"<tr><td>Ô {i}</td><td>giá {i * 3}</td><td>ghi chú {i}</td></tr>"
+                for i in range(70_000)
+            )
+            + "</table></body></html>"
+        ).encode(),
+        "error",
+        filename="article.html",
+        error_has=f"{DEFAULT_LIMIT:,}",
     ),
     Case("html-scripts-only", SCRIPTS_ONLY_HTML.encode(), "error", filename="article.html"),
     Case("html-broken", BROKEN_HTML.encode(), "mp3", filename="article.html", slug=SLUG),

@@ -492,3 +492,28 @@ def test_control_characters_in_html_do_not_make_it_unreadable(tmp_path: Path) ->
     )
     article = read_article(str(page))
     assert article.paragraphs and "Nội dung tin. Câu hai." in article.paragraphs[-1]
+
+
+@pytest.mark.parametrize("depth", [300, 3000])
+def test_deeply_nested_html_loses_no_text(
+    tmp_path: Path, depth: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """libxml2 stops at 256 levels (2,048 with huge_tree), dropping every paragraph after."""
+    inner = "<div>" * depth + "<p>Đoạn văn nằm sâu nhất trong trang.</p>" + "</div>" * depth
+    after = "".join(f"<p>Đoạn văn thứ {i} sau phần lồng nhau.</p>" for i in range(3))
+    page = tmp_path / "deep.html"
+    page.write_text(f"<html><body><h1>Tin lồng nhau</h1>{inner}{after}</body></html>", "utf-8")
+    with caplog.at_level(logging.WARNING):
+        article = read_article(str(page))
+    assert article.paragraphs[-1] == "Đoạn văn thứ 2 sau phần lồng nhau."
+    assert "Đoạn văn nằm sâu nhất trong trang." in article.paragraphs
+    assert ("too deep" in caplog.text) == (depth > 2048)
+
+
+def test_a_page_with_far_too_much_text_is_refused_before_parsing(tmp_path: Path) -> None:
+    rows = "".join(f"<tr><td>Ô {i}</td><td>giá {i}</td></tr>" for i in range(20_000))
+    page = tmp_path / "table.html"
+    page.write_text(f"<html><body><table>{rows}</table></body></html>", "utf-8")
+    with pytest.raises(InputError, match="too large"):
+        read_article(str(page), InputLimits(max_input_chars=100_000))
+    assert read_article(str(page), InputLimits(max_input_chars=400_000)).paragraphs

@@ -127,3 +127,31 @@ def test_before_name_entries_leave_initials_alone() -> None:
 def test_a_device_is_refused_before_it_is_read(device: str) -> None:
     with pytest.raises(ConfigError, match="not a regular file"):
         load_lexicon(device)
+
+
+def test_a_hundred_thousand_entries_are_found_by_their_first_word(tmp_path: Path) -> None:
+    """The lexicon is looked up word by word, not compiled into one huge expression."""
+    rows = [f"mục{i},số {i}" for i in range(100_000)]
+    rows += ["Mục Lớn,mục to", "mục0 mở rộng,bản mở rộng"]
+    path = tmp_path / "big.csv"
+    path.write_text("written,spoken\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    lexicon = load_lexicon(path)
+    assert len(lexicon) == 100_002
+    text = "Xem mục99999, mục0 mở rộng và Mục Lớn; mụcx thì không, xmục7 cũng không."
+    assert lexicon.apply(text) == (
+        "Xem số 99999, bản mở rộng và mục to; mụcx thì không, xmục7 cũng không."
+    )
+
+
+def test_forms_that_may_start_inside_a_word_or_ignore_case(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.toml"
+    path.write_text(
+        '[[entry]]\nwritten = "km2"\nspoken = "ki lô mét vuông"\nwhole_word = false\n'
+        '[[entry]]\nwritten = "faros"\nspoken = "pha rốt"\ncase_sensitive = false\n'
+        '[[entry]]\nwritten = "%"\nspoken = " phần trăm"\n',
+        encoding="utf-8",
+    )
+    lexicon = load_lexicon(path)
+    assert lexicon.apply("FAROS và 12km2, 5% và farose") == (
+        "Pha rốt và 12 ki lô mét vuông, 5 phần trăm và farose"
+    )

@@ -28,6 +28,7 @@ from .detect import (
     url_scheme,
 )
 from .markdown import parse_markdown
+from .meta import page_text_length
 from .text import parse_text
 
 __all__ = ["expand_sources", "read_article"]
@@ -35,6 +36,8 @@ __all__ = ["expand_sources", "read_article"]
 log = logging.getLogger(__name__)
 
 _CHARS_SETTING = "max_input_chars"
+_PAGE_TEXT_FACTOR = 2
+"""A page may show this many times the article limit in text (menus, comments, teasers)."""
 
 
 def _too_large(name: str, max_chars: int) -> InputError:
@@ -119,6 +122,8 @@ def read_article(
     if kind is Kind.HTML:
         from .html import parse_html  # trafilatura and lxml load only for HTML
 
+        if page_text_length(text) > _PAGE_TEXT_FACTOR * max_chars:
+            raise _too_large(name, max_chars)
         article = parse_html(text, source=source, sha256=sha256, url=url)
     else:
         if len(text) > max_chars:

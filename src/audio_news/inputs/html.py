@@ -44,6 +44,11 @@ _DATE_META = (
     "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
     "publish-date", "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date",
 )  # fmt: skip
+_CONTAINER_TAG = re.compile(
+    r"</?(?:div|span|section|article|main|header|font|center|b|i|u|em|strong|small|big"
+    r"|blockquote|ul|ol|dl)(?:\s[^>]*)?>",
+    re.I,
+)
 _MIN_EXTRACTED = 250
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{6,40})"')
 
@@ -53,16 +58,42 @@ def _classes(el: lxml.html.HtmlElement) -> list[str]:
     return " ".join(attrs).split()
 
 
-def _text_len(el: lxml.html.HtmlElement) -> int:
-    return sum(len(collapse(p.text_content())) for p in el.iter("p"))
+def _paragraph_text_sizes(tree: lxml.html.HtmlElement) -> dict[Any, int]:
+    """Characters of paragraph text inside each element, counted in one pass from the leaves."""
+    sizes: dict[Any, int] = {}
+    for el in reversed(list(tree.iter())):
+        own = len(collapse(el.text_content())) if el.tag == "p" else 0
+        sizes[el] = own + sum(sizes.get(child, 0) for child in el)
+    return sizes
+
+
+def _parse(text: str) -> tuple[lxml.html.HtmlElement, bool]:
+    """The tree, and whether libxml2 stopped descending at its nesting limit (losing text)."""
+    parser = lxml.html.HTMLParser(huge_tree=True)  # nesting up to 2,048 levels, not 256
+    try:
+        tree = lxml.html.document_fromstring(text, parser=parser)
+    except (lxml.etree.ParserError, ValueError) as e:
+        raise InputError(f"cannot parse HTML: {e}") from e
+    too_deep = any(
+        e.type_name == "ERR_RESOURCE_LIMIT" and "depth" in e.message for e in parser.error_log
+    )
+    return tree, too_deep
 
 
 def parse_tree(text: str) -> lxml.html.HtmlElement:
-    """Parse HTML leniently; ``InputError`` if there is nothing lxml can make a tree of."""
-    try:
-        return lxml.html.document_fromstring(_XML_DECL.sub("", text))
-    except (lxml.etree.ParserError, ValueError) as e:
-        raise InputError(f"cannot parse HTML: {e}") from e
+    """Parse HTML leniently; ``InputError`` if there is nothing lxml can make a tree of.
+
+    A page nested deeper than the parser goes is read again with its layout containers
+    removed, so that the text past the limit is not dropped in silence.
+    """
+    text = _XML_DECL.sub("", text)
+    tree, too_deep = _parse(text)
+    if too_deep:
+        log.warning("the page nests its tags too deep to parse: reading it without its containers")
+        tree, too_deep = _parse(_CONTAINER_TAG.sub(" ", text))
+        if too_deep:
+            log.warning("the page still nests too deep: text past the limit may be missing")
+    return tree
 
 
 def _is_photo_story(tree: lxml.html.HtmlElement) -> bool:
@@ -89,16 +120,18 @@ def _only_links(p: lxml.html.HtmlElement) -> bool:
 
 def prepare(tree: lxml.html.HtmlElement, *, photo_story: bool) -> None:
     """Strip chrome, captions (or turn them into text in a photo story) and link teasers."""
-    total = max(1, _text_len(tree))
+    total = max(1, _paragraph_text_sizes(tree)[tree])
     for el in list(tree.iter(*_DROP_TAGS)):
         _remove(el)
+    # Elements are visited parents first, so each size is still right when it is read.
+    sizes = _paragraph_text_sizes(tree)
     for el in list(tree.iter()):
         if not isinstance(el.tag, str) or el.tag in {"html", "body", "main", "article"}:
             continue
         if el.getparent() is None:
             continue
         names = _classes(el)
-        if any(_CHROME.search(n) for n in names) and _text_len(el) < 0.4 * total:
+        if any(_CHROME.search(n) for n in names) and sizes[el] < 0.4 * total:
             _remove(el)
         elif (
             el.tag in {"div", "h2", "h3", "section"}

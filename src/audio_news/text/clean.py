@@ -10,6 +10,7 @@ whole paragraphs in ``clean_blocks``; the phrases they look for in ``data/clean_
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from audio_news.models import Article, Removal
 from audio_news.text import clean_blocks as blocks
 from audio_news.text import clean_rules as inline
 from audio_news.text.clean_rules import Draft, Rule, per_paragraph
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class CleanResult:
 DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("unicode-nfc", per_paragraph(inline.nfc, title=True)),
     Rule("invisible-chars", per_paragraph(inline.invisible_chars, title=True)),
+    Rule("stacked-marks", per_paragraph(inline.stacked_marks, title=True)),
     Rule("spaces", per_paragraph(inline.spaces, title=True)),
     Rule("emoji", per_paragraph(inline.emoji, title=True)),
     Rule("title-tag", inline.title_tag),
@@ -97,7 +101,34 @@ def clean_article(
         title=draft.title,
         paragraphs=tuple(p for p in draft.paragraphs if p.strip()),
     )
+    if not _speakable(cleaned.title) and cleaned.paragraphs:
+        cleaned = _titled_by_its_first_line(cleaned)
     return CleanResult(article=cleaned, removed=tuple(removed))
+
+
+_TITLE_LINE_CHARS = 150
+_TITLE_MIN_WORDS = 3
+"""Fewer words than this make no title: a leftover domain name, a lone label."""
+
+
+def _speakable(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+def _titled_by_its_first_line(article: Article) -> Article:
+    """An article whose title says nothing (emoji, symbols) takes its first line as title.
+
+    A short first paragraph becomes the title; a long or only one lends its opening words
+    and stays.
+    """
+    first, *rest = article.paragraphs
+    if not _speakable(first) or len(first.split()) < _TITLE_MIN_WORDS:
+        return article
+    log.warning("the title has no words to say: using the text's first line instead")
+    if len(first) <= _TITLE_LINE_CHARS and rest:
+        return dataclasses.replace(article, title=first, paragraphs=tuple(rest))
+    opening = first[:_TITLE_LINE_CHARS].rsplit(" ", 1)[0]
+    return dataclasses.replace(article, title=f"{opening}…")
 
 
 def format_removed(removed: Sequence[Removal]) -> list[str]:

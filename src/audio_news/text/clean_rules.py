@@ -100,6 +100,20 @@ def invisible_chars(text: str) -> tuple[str, list[str]]:
     return kept, [" ".join(sorted({f"U+{ord(c):04X}" for c in gone}))]
 
 
+_MARK = "[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_STACKED_MARKS = re.compile(f"{_MARK}{{3,}}|(?:^|(?<=\\s)){_MARK}+")
+"""Runs of three combining marks or more, or marks on no letter at all ("zalgo" text):
+after NFC a Vietnamese letter carries none, and an engine would name each one aloud."""
+
+
+def stacked_marks(text: str) -> tuple[str, list[str]]:
+    gone = _STACKED_MARKS.findall(text)
+    if not gone:
+        return text, []
+    count = sum(len(g) for g in gone)
+    return _STACKED_MARKS.sub("", text), [f"{count} combining marks"]
+
+
 def spaces(text: str) -> tuple[str, list[str]]:
     """Non-breaking and other Unicode spaces become one ASCII space; ends are stripped."""
     return " ".join(text.split()), []

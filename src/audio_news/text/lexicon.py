@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config.checks import shown
 from ..errors import ConfigError, reason
-from .tables import alternation, csv_records
+from .lexicon_match import FormMatcher
+from .tables import csv_records
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)\S\Z")
 MAX_LEXICON_BYTES = 20_000_000
@@ -44,77 +45,48 @@ class LexiconEntry:
     """Expand only before a number or a capitalised name (Q.1, P.Cô Giang, not 'bà P.')."""
 
 
-def _end_assertion(entry: LexiconEntry) -> str:
-    return r"(?![^\W\d_])" if entry.whole_word and entry.written[-1:].isalnum() else ""
-
-
-def _pattern(entries: Iterable[LexiconEntry]) -> str:
-    """One alternation per group of entries (case, start of word); the longest form first."""
-    groups: dict[tuple[bool, bool], dict[str, str]] = {}
-    for entry in entries:
-        start = entry.whole_word and entry.written[:1].isalnum()
-        ends = groups.setdefault((entry.case_sensitive, start), {})
-        ends.setdefault(entry.written, _end_assertion(entry))
-    parts = []
-    for (case_sensitive, start), ends in groups.items():
-        forms = alternation(ends, ignore_case=not case_sensitive, after=ends.__getitem__)
-        body = (r"(?<!\w)" if start else "") + forms
-        parts.append(body if case_sensitive else f"(?i:{body})")
-    return "|".join(parts)
-
-
 @dataclass(frozen=True)
 class UserLexicon:
     """An ordered set of entries compiled into one regular expression (longest form first)."""
 
     entries: tuple[LexiconEntry, ...]
-    _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
-    _exact: dict[str, LexiconEntry] = field(init=False, repr=False, compare=False)
-    _folded: dict[str, LexiconEntry] = field(init=False, repr=False, compare=False)
+    _matcher: FormMatcher = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        exact: dict[str, LexiconEntry] = {}
-        folded: dict[str, LexiconEntry] = {}
-        for entry in self.entries:
-            if entry.case_sensitive:
-                exact.setdefault(entry.written, entry)
-            else:
-                folded.setdefault(entry.written.casefold(), entry)
-        pattern = _pattern(self.entries)
-        object.__setattr__(self, "_pattern", re.compile(pattern) if self.entries else None)
-        object.__setattr__(self, "_exact", exact)
-        object.__setattr__(self, "_folded", folded)
+        object.__setattr__(self, "_matcher", FormMatcher(self.entries))
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def _lookup(self, written: str) -> LexiconEntry | None:
-        return self._exact.get(written) or self._folded.get(written.casefold())
-
-    def _replace(self, match: re.Match[str]) -> str:
-        text = match.string
-        entry = self._lookup(match.group(0))
-        if entry is None:
-            return match.group(0)
-        after = text[match.end() : match.end() + 2]
+    @staticmethod
+    def _spoken(text: str, start: int, end: int, entry: LexiconEntry) -> str | None:
+        """How to say the form found at ``text[start:end]``; None to leave it as written."""
+        after = text[end : end + 2]
         if entry.before_name and not _starts_name(after):
-            return match.group(0)
+            return None
         spoken = entry.spoken
         if after[:1].isalnum():
             spoken += " "
-        if match.start() > 0 and text[match.start() - 1].isalnum():
+        if start > 0 and text[start - 1].isalnum():
             spoken = " " + spoken
-        if entry.written.endswith(".") and not text[match.end() :].strip():
+        if entry.written.endswith(".") and not text[end:].strip():
             spoken += "."
-        if _SENTENCE_START.search(text, 0, match.start() + 1) and not spoken[:1].isspace():
+        if _SENTENCE_START.search(text, 0, start + 1) and not spoken[:1].isspace():
             spoken = spoken[:1].upper() + spoken[1:]
         return spoken
 
     def apply(self, text: str) -> str:
         """Replace every written form in ``text`` with its spoken form."""
-        if self._pattern is None:
-            return text
-        return self._pattern.sub(self._replace, text)
+        pieces: list[str] = []
+        done = 0
+        for hit in self._matcher.find(text):
+            entry = hit.form
+            assert isinstance(entry, LexiconEntry)
+            spoken = self._spoken(text, hit.start, hit.end, entry)
+            if spoken is not None:
+                pieces += (text[done : hit.start], spoken)
+                done = hit.end
+        return "".join(pieces) + text[done:] if pieces else text
 
     def written_forms(self) -> list[str]:
         """Every written form, in file order."""
