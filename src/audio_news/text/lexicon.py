@@ -110,6 +110,11 @@ class UserLexicon:
             spoken = spoken[:1].upper() + spoken[1:]
         return spoken
 
+    def spoken(self, written: str) -> str | None:
+        """How ``written`` is said when it is one of this lexicon's forms, else None."""
+        entry = self._lookup(written)
+        return None if entry is None else entry.spoken
+
     def apply(self, text: str) -> str:
         """Replace every written form in ``text`` with its spoken form."""
         if self._pattern is None:

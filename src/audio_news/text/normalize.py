@@ -57,6 +57,38 @@ def expand_abbreviations(text: str) -> str:
     return builtin_abbreviations().apply(text)
 
 
+_ABBREVIATION_ASIDE = re.compile(r"\s*\(([A-ZĐ][A-ZĐa-z.&-]{0,11}[A-ZĐ])\)")
+
+
+def _initials(words: Sequence[str]) -> str:
+    firsts = "".join(w[:1] for w in words).replace("đ", "d").replace("Đ", "D")
+    bare = unicodedata.normalize("NFD", firsts)
+    return "".join(c for c in bare if not unicodedata.combining(c)).upper()
+
+
+def _says_again(before: str, abbreviation: str) -> bool:
+    """Whether the words just before ``abbreviation`` are its full form."""
+    spoken = builtin_abbreviations().spoken(abbreviation)
+    words = before.split()
+    if spoken is not None:
+        wanted = spoken.casefold().split()
+        if [w.casefold() for w in words[-len(wanted) :]] == wanted:
+            return True
+    letters = [c for c in abbreviation if c.isalpha()]
+    return len(letters) >= 2 and _initials(words[-len(letters) :]) == "".join(letters).upper()
+
+
+def drop_repeated_abbreviations(text: str) -> str:
+    """Cảnh sát giao thông (CSGT) -> Cảnh sát giao thông: the full form is said once."""
+    if "(" not in text:
+        return text
+
+    def drop(m: re.Match[str]) -> str:
+        return "" if _says_again(m.string[: m.start()], m.group(1)) else m.group(0)
+
+    return _ABBREVIATION_ASIDE.sub(drop, text)
+
+
 _ORDINAL = re.compile(r"(?i)\b(thứ|hạng)\s+(\d{1,2})(?![\d]|[.,]\d)")
 
 
@@ -127,6 +159,7 @@ def tidy_spaces(text: str) -> str:
 
 DEFAULT_RULES: tuple[Rule, ...] = (
     unicode_nfc,
+    drop_repeated_abbreviations,
     read_months_with_year,
     read_roman_numerals,
     read_full_dates,
