@@ -147,6 +147,93 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
         [">> Chi tiết mức án đề nghị với 50 bị cáo", "Xem thêm: Vụ án FLC"],
     ),
     (
+        "teaser-link",
+        [
+            "ĐỌC THÊM Giá vàng SJC lập đỉnh mới",
+            "Giá vàng tăng 2 triệu đồng. >> Giá vàng lập đỉnh mới",
+            "Giá vàng tăng mạnh. ĐỌC THÊM: Vàng nhẫn vượt 85 triệu",
+            "Đọc thêm sách giúp trẻ tập trung hơn.",
+            "Tỷ lệ >> 50% là cao.",
+        ],
+        [
+            "Giá vàng tăng 2 triệu đồng.",
+            "Giá vàng tăng mạnh.",
+            "Đọc thêm sách giúp trẻ tập trung hơn.",
+            "Tỷ lệ >> 50% là cao.",
+        ],
+        [
+            "ĐỌC THÊM Giá vàng SJC lập đỉnh mới",
+            ">> Giá vàng lập đỉnh mới",
+            "ĐỌC THÊM: Vàng nhẫn vượt 85 triệu",
+        ],
+    ),
+    (
+        "tag-line",
+        [
+            "Giá vàng hôm nay tăng.",
+            "Từ khóa: giá vàng, SJC, vàng nhẫn",
+            "Tags: giá vàng",
+            "Chủ đề: Kinh tế vĩ mô",
+            "Chủ đề của hội nghị năm nay là chuyển đổi số.",
+        ],
+        ["Giá vàng hôm nay tăng.", "Chủ đề của hội nghị năm nay là chuyển đổi số."],
+        ["Từ khóa: giá vàng, SJC, vàng nhẫn", "Tags: giá vàng", "Chủ đề: Kinh tế vĩ mô"],
+    ),
+    (
+        "caption-line",
+        [
+            "Nguồn hình ảnh, Getty Images",
+            "Chụp lại hình ảnh, Ông Putin phát biểu tại Moscow hôm 5/12.",
+            "Nguồn hình ảnh cho thấy con tàu đã rời cảng, theo Reuters.",
+        ],
+        ["Nguồn hình ảnh cho thấy con tàu đã rời cảng, theo Reuters."],
+        [
+            "Nguồn hình ảnh, Getty Images",
+            "Chụp lại hình ảnh, Ông Putin phát biểu tại Moscow hôm 5/12.",
+        ],
+    ),
+    (
+        "video-label",
+        [
+            "Video: Cảnh sát khống chế đối tượng cầm dao:",
+            "Clip ghi lại vụ việc:",
+            "Video được chia sẻ trên mạng xã hội. Theo đó, ông nói:",
+            "Clip ghi lại cảnh cầu sập được lan truyền rộng rãi.",
+        ],
+        [
+            "Video được chia sẻ trên mạng xã hội. Theo đó, ông nói:",
+            "Clip ghi lại cảnh cầu sập được lan truyền rộng rãi.",
+        ],
+        ["Video: Cảnh sát khống chế đối tượng cầm dao:", "Clip ghi lại vụ việc:"],
+    ),
+    (
+        "source-credit",
+        [
+            "Giá xăng RON95 giảm 300 đồng mỗi lít. Nguồn: Bộ Công Thương",
+            "Nguồn: Reuters",
+            "Nguồn: Reuters, AFP.",
+            "Nguồn tin cho biết: ông Tuấn đã bị bắt.",
+            "Nguồn cung xăng dầu ổn định.",
+        ],
+        [
+            "Giá xăng RON95 giảm 300 đồng mỗi lít.",
+            "Nguồn tin cho biết: ông Tuấn đã bị bắt.",
+            "Nguồn cung xăng dầu ổn định.",
+        ],
+        ["Nguồn: Bộ Công Thương", "Nguồn: Reuters", "Nguồn: Reuters, AFP."],
+    ),
+    (
+        "date-line",
+        [
+            "5 tháng 12 2024",
+            "Thứ năm, 5 tháng 12 2024, 10:30 (GMT+7)",
+            "Tổng thống Hàn Quốc ban bố thiết quân luật.",
+            "Ngày 5 tháng 12 2024",
+        ],
+        ["Tổng thống Hàn Quốc ban bố thiết quân luật.", "Ngày 5 tháng 12 2024"],
+        ["5 tháng 12 2024", "Thứ năm, 5 tháng 12 2024, 10:30 (GMT+7)"],
+    ),
+    (
         "related-tail",
         [
             "Bà Mai giữ chức Trưởng Ban.",
@@ -208,6 +295,9 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
             "Đường Yên Thế gần cầu vượt Ngã Ba Huế, nước ngập sâu gần nửa mét. Ảnh Hồ Giáp",
             "Ảnh: Diệu Thùy",
             "Bà Trương Thị Mai - Ảnh: NAM TRẦN",
+            "Diễn biến giá vàng trong tuần. Biểu đồ: Hoàng Nam",
+            "Đồ họa: Thanh Huyền",
+            "Infographic",
             "Chặn xe vi phạm chưa nộp phạt nguội để xử lý Ảnh: Nguyên Bảo "
             "Về tình trạng này PC67 cho biết.",
             "Ảnh hưởng của mưa lớn kéo dài tới chiều nay, ông nói về bức ảnh.",
@@ -224,6 +314,9 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
             "Đường Yên Thế gần cầu vượt Ngã Ba Huế, nước ngập sâu gần nửa mét. Ảnh Hồ Giáp",
             "Ảnh: Diệu Thùy",
             "Bà Trương Thị Mai - Ảnh: NAM TRẦN",
+            "Diễn biến giá vàng trong tuần. Biểu đồ: Hoàng Nam",
+            "Đồ họa: Thanh Huyền",
+            "Infographic",
             "Chặn xe vi phạm chưa nộp phạt nguội để xử lý Ảnh: Nguyên Bảo",
         ],
     ),
@@ -235,6 +328,7 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
             "Bà Trương Thị Mai - Ảnh: NAM TRẦN",
             "Nước ngập sâu gần nửa mét. Ảnh Hồ Giáp",
             "Không khí rộn ràng (Video: Cao Bách)",
+            "Giá vàng SJC so với thế giới. Biểu đồ: Hoàng Nam",
             "Ảnh hưởng của bão số 3 rất lớn.",
         ],
         [
@@ -243,9 +337,17 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
             "Bà Trương Thị Mai",
             "Nước ngập sâu gần nửa mét.",
             "Không khí rộn ràng",
+            "Giá vàng SJC so với thế giới.",
             "Ảnh hưởng của bão số 3 rất lớn.",
         ],
-        ["(Ảnh: Hải Long)", "Ảnh: ĐPCC", "Ảnh: NAM TRẦN", "Ảnh Hồ Giáp", "(Video: Cao Bách)"],
+        [
+            "(Ảnh: Hải Long)",
+            "Ảnh: ĐPCC",
+            "Ảnh: NAM TRẦN",
+            "Ảnh Hồ Giáp",
+            "(Video: Cao Bách)",
+            "Biểu đồ: Hoàng Nam",
+        ],
     ),
     (
         "kicker",

@@ -4,7 +4,9 @@ Cleaning is an explicit, replaceable list of small named rules (``DEFAULT_RULES`
 order. Each rule sees the whole draft (title and paragraphs) and returns a new draft plus the
 pieces of text it removed, so an editor can see what went and why (``format_removed``). Any rule
 can be switched off by name. Character and inline rules live in ``clean_rules``, rules over
-whole paragraphs in ``clean_blocks``; the phrases they look for in ``data/clean_phrases.toml``.
+whole paragraphs in ``clean_blocks``, page chrome between paragraphs (keyword lines, teasers,
+BBC caption lines, date lines) in ``clean_chrome``; the phrases they look for in
+``data/clean_phrases.toml``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from audio_news.errors import ConfigError
 from audio_news.models import Article, Removal
 from audio_news.text import clean_blocks as blocks
+from audio_news.text import clean_chrome as chrome
 from audio_news.text import clean_rules as inline
 from audio_news.text.clean_rules import Draft, Rule, per_paragraph
 
@@ -52,6 +55,10 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("video-player", blocks.phrase_rule("video-player")),
     Rule("newsletter", per_paragraph(inline.newsletter)),
     Rule("related-link", per_paragraph(inline.related_link)),
+    Rule("teaser-link", per_paragraph(chrome.teaser_link)),
+    Rule("tag-line", chrome.tag_line),
+    Rule("caption-line", chrome.caption_line),
+    Rule("video-label", chrome.video_label),
     Rule("related-tail", blocks.related_tail),
     Rule("nav-junk", blocks.nav_junk),
     Rule("title-repeat", blocks.title_repeat),
@@ -59,6 +66,8 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("caption-repeat", blocks.caption_repeat),
     Rule("caption", blocks.caption),
     Rule("photo-credit", per_paragraph(inline.photo_credit)),
+    Rule("source-credit", per_paragraph(chrome.source_credit)),
+    Rule("date-line", chrome.date_line),
     Rule("kicker", blocks.kicker),
     Rule("byline", blocks.byline),
     Rule("dateline", blocks.dateline),

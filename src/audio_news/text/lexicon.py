@@ -51,9 +51,23 @@ class UserLexicon:
 
     entries: tuple[LexiconEntry, ...]
     _matcher: FormMatcher = field(init=False, repr=False, compare=False)
+    _exact: dict[str, LexiconEntry] = field(init=False, repr=False, compare=False)
+    _folded: dict[str, LexiconEntry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        exact: dict[str, LexiconEntry] = {}
+        folded: dict[str, LexiconEntry] = {}
+        for entry in self.entries:
+            if entry.case_sensitive:
+                exact.setdefault(entry.written, entry)
+            else:
+                folded.setdefault(entry.written.casefold(), entry)
         object.__setattr__(self, "_matcher", FormMatcher(self.entries))
+        object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_folded", folded)
+
+    def _lookup(self, written: str) -> LexiconEntry | None:
+        return self._exact.get(written) or self._folded.get(written.casefold())
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -74,6 +88,11 @@ class UserLexicon:
         if _SENTENCE_START.search(text, 0, start + 1) and not spoken[:1].isspace():
             spoken = spoken[:1].upper() + spoken[1:]
         return spoken
+
+    def spoken(self, written: str) -> str | None:
+        """How ``written`` is said when it is one of this lexicon's forms, else None."""
+        entry = self._lookup(written)
+        return None if entry is None else entry.spoken
 
     def apply(self, text: str) -> str:
         """Replace every written form in ``text`` with its spoken form."""

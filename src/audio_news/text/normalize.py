@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from .contexts import read_gold_purity, read_phone_numbers, read_scores
 from .dates import (
     read_day_months,
     read_fractions,
@@ -33,7 +34,7 @@ from .symbols import (
     read_symbols,
     spell_acronyms,
 )
-from .tables import read_data
+from .tables import read_data, read_toml
 
 Rule = Callable[[str], str]
 
@@ -57,40 +58,77 @@ def expand_abbreviations(text: str) -> str:
     return builtin_abbreviations().apply(text)
 
 
+_ABBREVIATION_ASIDE = re.compile(r"\s*\(([A-ZĐ][A-ZĐa-z.&-]{0,11}[A-ZĐ])\)")
+
+
+def _initials(words: Sequence[str]) -> str:
+    firsts = "".join(w[:1] for w in words).replace("đ", "d").replace("Đ", "D")
+    bare = unicodedata.normalize("NFD", firsts)
+    return "".join(c for c in bare if not unicodedata.combining(c)).upper()
+
+
+def _says_again(before: str, abbreviation: str) -> bool:
+    """Whether the words just before ``abbreviation`` are its full form."""
+    spoken = builtin_abbreviations().spoken(abbreviation)
+    words = before.split()
+    if spoken is not None:
+        wanted = spoken.casefold().split()
+        if [w.casefold() for w in words[-len(wanted) :]] == wanted:
+            return True
+    letters = [c for c in abbreviation if c.isalpha()]
+    return len(letters) >= 2 and _initials(words[-len(letters) :]) == "".join(letters).upper()
+
+
+def drop_repeated_abbreviations(text: str) -> str:
+    """Cảnh sát giao thông (CSGT) -> Cảnh sát giao thông: the full form is said once."""
+    if "(" not in text:
+        return text
+
+    def drop(m: re.Match[str]) -> str:
+        return "" if _says_again(m.string[: m.start()], m.group(1)) else m.group(0)
+
+    return _ABBREVIATION_ASIDE.sub(drop, text)
+
+
+_DOCUMENT_CODE = re.compile(
+    r"(?<![\w/])(\d{1,5})(?:-[A-ZĐ][A-ZĐa-z]*)?(?:/(\d{4}))?"
+    r"/([A-ZĐ][A-ZĐa-z]*(?:-[A-ZĐ][A-ZĐa-z]*)*)(?![\w-])"
+)
+
+
+def _issuer(part: str) -> str:
+    table = read_toml("document_codes.toml")
+    spoken = table["issuers"].get(part) or builtin_abbreviations().spoken(part)
+    return spoken if spoken is not None else part
+
+
+def read_document_codes(text: str) -> str:
+    """số 12/2024/NĐ-CP -> số mười hai năm hai nghìn ... của Chính phủ; 4653/QĐ-UBND ->
+    bốn nghìn ... của ủy ban nhân dân; 18-NQ/TW -> mười tám của Trung ương. No slash is
+    left; the issuer is not said twice."""
+    if "/" not in text:
+        return text
+    kinds = frozenset(read_toml("document_codes.toml")["kinds"])
+
+    def spoken(m: re.Match[str]) -> str:
+        number, year, letters = m.groups()
+        words = [read_number(number)]
+        if year:
+            words.append(f"năm {read_number(year)}")
+        issuers = [_issuer(p) for p in letters.split("-") if p not in kinds]
+        if issuers and not m.string[m.end() :].lstrip().startswith("của"):
+            words.append("của " + " ".join(issuers))
+        return " ".join(words)
+
+    return _DOCUMENT_CODE.sub(spoken, text)
+
+
 _ORDINAL = re.compile(r"(?i)\b(thứ|hạng)\s+(\d{1,2})(?![\d]|[.,]\d)")
 
 
 def read_ordinals(text: str) -> str:
     """thứ 2 -> thứ hai; thứ 4 -> thứ tư; lần thứ 9 -> lần thứ chín; hạng 1 -> hạng nhất."""
     return _ORDINAL.sub(lambda m: f"{m.group(1)} {read_ordinal(int(m.group(2)))}", text)
-
-
-_SCORE_WORDS = (
-    r"tỷ số|tỉ số|thắng|thua|hòa|hoà|dẫn|dẫn trước|chiến thắng|đại thắng|chung cuộc|"
-    r"thất bại|cách biệt|kết quả|gỡ hòa|thắng đậm|thua đậm|đánh bại|vùi dập|hạ"
-)
-_SCORE = re.compile(
-    r"(?i:\b(" + _SCORE_WORDS + r"))((?:\s+(?:[A-ZĐ][\w]*|đậm|trước|với))*)"
-    r"\s+(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\w]|[.,/-]\d)"
-)
-_SCORE_BETWEEN_NAMES = re.compile(r"(?<=[^\W\d_])(\s+)(\d{1,2})\s*[-–]\s*(\d{1,2})(?=\s+[A-ZĐ])")
-
-
-def read_scores(text: str) -> str:
-    """tỷ số 2-1 -> tỷ số hai một; thắng Lào 6-0; Panama 2 - 1 Bolivia (names both sides)."""
-
-    def after_word(m: re.Match[str]) -> str:
-        home, away = read_number(m.group(3)), read_number(m.group(4))
-        return f"{m.group(1)}{m.group(2)} {home} {away}"
-
-    def between_names(m: re.Match[str]) -> str:
-        before = m.string[: m.start()].rsplit(None, 1)[-1:]
-        if not before or not before[0][:1].isupper():
-            return m.group(0)
-        return f"{m.group(1)}{read_number(m.group(2))} {read_number(m.group(3))}"
-
-    text = _SCORE.sub(after_word, text)
-    return _SCORE_BETWEEN_NAMES.sub(between_names, text)
 
 
 _RANGE = re.compile(r"(?<![\w.,/-])(" + _NUMBER + r")\s*[-–—]\s*(" + _NUMBER + r")(?![\w]|[.,/]\d)")
@@ -127,6 +165,10 @@ def tidy_spaces(text: str) -> str:
 
 DEFAULT_RULES: tuple[Rule, ...] = (
     unicode_nfc,
+    drop_repeated_abbreviations,
+    read_document_codes,
+    read_phone_numbers,
+    read_gold_purity,
     read_months_with_year,
     read_roman_numerals,
     read_full_dates,

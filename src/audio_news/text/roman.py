@@ -1,8 +1,9 @@
 """Roman numerals, read only where Vietnamese writing uses them: after a trigger word.
 
-khóa XIV -> khóa mười bốn; khóa XII, XIII -> khóa mười hai, mười ba; lần thứ XI -> lần thứ
-mười một; Chiến tranh thế giới thứ II -> thứ hai. Only I, V and X count (1-39), so a brand
-or a word such as LIX, MIX, CD or DC is never a number, even after a trigger.
+khóa XIV -> khóa mười bốn; khóa XII, XIII -> khóa mười hai, mười ba; khóa IV - VI -> khóa
+bốn đến khóa sáu; lần thứ XI -> lần thứ mười một; Chiến tranh thế giới thứ II -> thứ hai.
+Only I, V and X count (1-39), so a brand or a word such as LIX, MIX, CD or DC is never a
+number, even after a trigger.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ _PATTERN = re.compile(
     r"(?i:(?<!\w)(" + _TRIGGER + r"))\s+(" + _NUMERAL + r"(?:" + _JOIN + _NUMERAL + r")*)"
 )
 _PARTS = re.compile(r"([IVX]+)|([^IVX]+)")
+_DASH = re.compile(r"\s*[-–]\s*")
 
 
 def roman_value(token: str) -> int | None:
@@ -57,7 +59,7 @@ def _read_chain(trigger: str, chain: str) -> str | None:
     words: list[str] = []
     for numeral, between in _PARTS.findall(chain):
         if between:
-            words.append(between)
+            words.append(f" đến {trigger} " if _DASH.fullmatch(between) else between)
             continue
         value = roman_value(numeral)
         if value is None:
