@@ -253,3 +253,14 @@ def test_characters_xml_cannot_carry_are_left_out_of_the_feed(tmp_path: Path) ->
     entry = parsed.entries[0]
     assert (entry.title, entry.author, entry.summary) == ("Tin thử", "Báo Thử", "Tóm tắt")
     assert "Câu [31mmột." in entry.content[0].value
+
+
+def test_the_drawn_cover_shows_a_title_as_written_never_expanded(tmp_path: Path) -> None:
+    """drawtext expands %{...} unless told not to: 'Tin %{n}' was drawn as 'Tin 0'."""
+    from audio_news.output.artwork import draw_cover
+
+    written = draw_cover(tmp_path / "a.png", "Tin %{n}").read_bytes()
+    expanded = draw_cover(tmp_path / "b.png", "Tin 0").read_bytes()
+    again = draw_cover(tmp_path / "c.png", "Tin 0").read_bytes()
+    assert expanded == again, "the same title must draw the same cover"
+    assert written != expanded

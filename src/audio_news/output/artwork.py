@@ -120,7 +120,7 @@ def draw_cover(target: Path, title: str) -> Path:
     size = MIN_PIXELS
     source = (
         f"gradients=s={size}x{size}:c0=0x0b5cad:c1=0x062f5a"
-        f":x0=0:y0=0:x1={size}:y1={size}:nb_colors=2"
+        f":x0=0:y0=0:x1={size}:y1={size}:nb_colors=2:seed=1"
     )
     font = next((f for f in COVER_FONTS if Path(f).is_file()), None)
     with tempfile.TemporaryDirectory() as tmp, atomic_path(target) as out:
@@ -130,7 +130,7 @@ def draw_cover(target: Path, title: str) -> Path:
             text_file.write_text("\n".join(textwrap.wrap(title, 16)[:5]), encoding="utf-8")
             text_filter = (
                 f",drawtext=fontfile={font}:textfile={text_file}:fontcolor=white:fontsize=120"
-                ":line_spacing=24:x=(w-text_w)/2:y=(h-text_h)/2"
+                ":line_spacing=24:x=(w-text_w)/2:y=(h-text_h)/2:expansion=none"
             )
         args = [
             "-loglevel", "error", "-y",
