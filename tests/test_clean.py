@@ -488,6 +488,28 @@ def test_title_is_cleaned() -> None:
     ]
 
 
+def test_a_cut_short_title_leaves_the_lead_it_begins() -> None:
+    lead = (
+        "Hà Nội mở rộng tuyến buýt điện ra các huyện ngoại thành từ tháng sau, "
+        "theo kế hoạch Sở Giao thông vừa công bố."
+    )
+    result = clean_article(
+        article(lead, "Đoạn thứ hai.", title="Hà Nội mở rộng tuyến buýt điện ra…")
+    )
+    assert result.article.paragraphs == (lead, "Đoạn thứ hai.")
+
+
+def test_a_reworded_teaser_before_the_lead_is_said_once() -> None:
+    teaser = "Sở Giao thông Hà Nội cho biết sẽ mở thêm ba tuyến buýt điện trong tháng tới"
+    lead = (
+        "Sở Giao thông vận tải Hà Nội cho biết sẽ mở thêm ba tuyến buýt điện trong tháng tới, "
+        "đi qua nhiều khu dân cư."
+    )
+    result = clean_article(article(teaser, lead, "Đoạn ba nói chuyện khác hẳn."))
+    assert result.article.paragraphs == (lead, "Đoạn ba nói chuyện khác hẳn.")
+    assert [(r.rule, r.text) for r in result.removed] == [("teaser", teaser)]
+
+
 def test_chrome_made_of_two_rules() -> None:
     result = clean_article(article("Quảng cáo Đọc tiếp", "Theo AFP, có 8 nguyên thủ."))
     assert result.article.paragraphs == ("Theo AFP, có 8 nguyên thủ.",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from functools import cache
@@ -29,6 +30,9 @@ PHOTO_STORY_SHARE = 0.5
 HEADLINE_MAX_CHARS = 160
 """A related-link headline after a "Tin liên quan" header is at most this long."""
 TEASER_MIN_CHARS = 30
+TEASER_MAX_CHARS = 600
+TEASER_LIKENESS = 0.85
+"""How alike (difflib ratio of letters) a teaser and the lead's opening must be to be one."""
 """A teaser cut off with "..." must hold this many letters and digits to be recognised."""
 
 _CHROME_GROUPS = ("advert", "read-more", "share-chrome", "video-player")
@@ -152,7 +156,9 @@ def title_repeat(draft: Draft) -> Edit:
             if truncated:
                 opening = " ".join(title.split()[:3])
                 again = paragraph.find(opening, cut)
-                cut = again if again > 0 else len(paragraph)
+                if again <= 0:  # the lead itself, which the cut-short title only begins
+                    continue
+                cut = again
             rest = paragraph[cut:].lstrip(" :.-–—")
             if not rest or rest[0].isupper():
                 glued = paragraph[:cut].strip()
@@ -167,19 +173,27 @@ def _ends_cut_off(paragraph: str) -> bool:
     return paragraph.rstrip().endswith(("...", "…"))
 
 
+def _nearly_opens(mine: str, later: str) -> bool:
+    """Whether ``later`` opens with nearly the same letters as ``mine`` (a reworded teaser)."""
+    if len(later) <= len(mine) or len(mine) > TEASER_MAX_CHARS:
+        return False
+    opening = later[: len(mine)]
+    return difflib.SequenceMatcher(None, mine, opening, autojunk=False).ratio() >= TEASER_LIKENESS
+
+
 def teaser(draft: Draft) -> Edit:
-    """A paragraph cut off with "..." whose words the article says again in full."""
+    """A teaser the article says again: cut off with "..." and repeated word for word
+    anywhere, or near the top and nearly the opening of the paragraph after it."""
     paras = list(draft.paragraphs)
-    if not any(_ends_cut_off(p) for p in paras):
-        return draft, []
     keys = [key(p) for p in paras]
     kept: list[str] = []
     removed: list[str] = []
     for i, paragraph in enumerate(paras):
         mine = key(paragraph.rstrip(" .…"))
-        if _ends_cut_off(paragraph) and len(mine) >= TEASER_MIN_CHARS:
-            others = "\n".join(keys[:i] + keys[i + 1 :])
-            if mine in others:
+        if len(mine) >= TEASER_MIN_CHARS:
+            repeated = _ends_cut_off(paragraph) and mine in "\n".join(keys[:i] + keys[i + 1 :])
+            reworded = i < LEAD_WINDOW and i + 1 < len(keys) and _nearly_opens(mine, keys[i + 1])
+            if repeated or reworded:
                 removed.append(paragraph)
                 continue
         kept.append(paragraph)
