@@ -517,3 +517,69 @@ def test_a_page_with_far_too_much_text_is_refused_before_parsing(tmp_path: Path)
     with pytest.raises(InputError, match="too large"):
         read_article(str(page), InputLimits(max_input_chars=100_000))
     assert read_article(str(page), InputLimits(max_input_chars=400_000)).paragraphs
+
+
+_LEAD_TEXT = (
+    "Từ tháng sau, ba tuyến buýt điện mới sẽ nối trung tâm với các huyện phía tây, "
+    "giảm tải cho đường vành đai."
+)
+_BODY_HTML = "".join(
+    f"<p>Đoạn thân bài thứ {i} kể tiếp diễn biến của vụ việc, với nhiều chi tiết mà phóng "
+    "viên ghi nhận tại hiện trường trong buổi sáng nay.</p>"
+    for i in range(6)
+)
+# How each paper marks its lead, outside the element that holds the body (simplified).
+LEAD_LAYOUTS = {
+    "vnexpress": f'<h1 class="title-detail">T</h1><p class="description">{_LEAD_TEXT}</p>'
+    f'<article class="fck_detail">{_BODY_HTML}</article>',
+    "tuoitre": f'<h2 class="detail-sapo">{_LEAD_TEXT}</h2>'
+    f'<div class="detail-content afcbc-body">{_BODY_HTML}</div>',
+    "thanhnien": f'<div class="detail-sapo" data-role="sapo">{_LEAD_TEXT}</div>'
+    f'<div class="detail-content" data-role="content">{_BODY_HTML}</div>',
+    "vietnamnet": f'<h2 class="content-detail-sapo sm-sapo-mb-0">{_LEAD_TEXT}</h2>'
+    f'<div class="maincontent main-content">{_BODY_HTML}</div>',
+    "laodong": f'<div class="chappeau"><p>{_LEAD_TEXT}</p></div><div class="art-body">{_BODY_HTML}</div>',
+    "dantri": f'<h2 class="singular-sapo">(Dân trí) - {_LEAD_TEXT}</h2>'
+    f'<div class="singular-content">{_BODY_HTML}</div>',
+}
+
+
+def _page(main: str, title: str = "Hà Nội mở thêm ba tuyến buýt điện", og: str = "") -> str:
+    og_meta = f'<meta property="og:title" content="{og}">' if og else ""
+    return (
+        f"<html><head><title>{title}</title>{og_meta}</head><body>"
+        f'<nav><a href="/">Trang chủ</a></nav><div class="main">{main}</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize("layout", sorted(LEAD_LAYOUTS))
+def test_the_lead_is_spoken_after_the_title(tmp_path: Path, layout: str) -> None:
+    page = tmp_path / f"{layout}.html"
+    page.write_text(_page(LEAD_LAYOUTS[layout]), encoding="utf-8")
+    article = read_article(str(page))
+    assert article.paragraphs[0].endswith(_LEAD_TEXT)
+    assert article.paragraphs[1].startswith("Đoạn thân bài thứ 0")
+    assert sum(_LEAD_TEXT in p for p in article.paragraphs) == 1
+
+
+def test_a_teaser_below_the_body_is_not_taken_for_the_lead(tmp_path: Path) -> None:
+    listing = (
+        '<div class="other-news"><p class="description">Một bài khác kể chuyện mưa lớn ở '
+        "miền Trung khiến nhiều tuyến đường ngập sâu.</p></div>"
+    )
+    page = tmp_path / "no-lead.html"
+    page.write_text(_page(f'<article class="fck_detail">{_BODY_HTML}</article>{listing}'), "utf-8")
+    article = read_article(str(page))
+    assert article.paragraphs[0].startswith("Đoạn thân bài thứ 0")
+    assert not any("miền Trung" in p for p in article.paragraphs)
+
+
+@pytest.mark.parametrize("where", ["og", "h1"])
+def test_a_title_cut_short_is_completed_from_the_page(tmp_path: Path, where: str) -> None:
+    full = "Hà Nội mở thêm ba tuyến buýt điện nối trung tâm với các huyện phía tây"
+    short = "Hà Nội mở thêm ba tuyến buýt điện…"
+    heading = f"<h1>{full}</h1>" if where == "h1" else ""
+    og = full if where == "og" else ""
+    page = tmp_path / "cut.html"
+    page.write_text(_page(f"{heading}<article>{_BODY_HTML}</article>", short, og), "utf-8")
+    assert read_article(str(page)).title == full

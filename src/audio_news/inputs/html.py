@@ -33,6 +33,10 @@ _CHROME = re.compile(
     re.I,
 )
 _LEAD = re.compile(r"(?:^|[-_])(?:sapo|lead|chapeau|standfirst|summary|excerpt)(?:$|[-_])", re.I)
+_LEAD_ELEMENT = re.compile(
+    r"(?:^|[-_])(?:sapo|lead|chapeau|chappeau|standfirst|description|intro)(?:$|[-_])", re.I
+)
+_LEAD_CHARS = (40, 1500)
 _PHOTO_STORY = re.compile(r"photo-?story", re.I)
 _CREDIT = re.compile(
     r"\s*\((?:Ảnh|Video|Clip|Đồ họa|Nguồn ảnh|Ảnh chụp màn hình)(?:\s*:[^()]{1,80})?\)", re.I
@@ -244,6 +248,49 @@ def _choose_title(meta_title: str | None, blocks: list[tuple[str, str]]) -> str:
     return ""
 
 
+def _letters(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _lead(tree: lxml.html.HtmlElement, body_opening: str | None) -> str | None:
+    """The page's lead (.sapo, p.description ...): many sites keep it outside the body
+    element, where main-text extraction does not look. It comes before the body's first
+    paragraph; a teaser further down belongs to some other article's listing."""
+    for el in tree.iter("p", "h2", "h3", "div", "section"):
+        text = collapse(el.text_content())
+        if body_opening is not None and el.tag == "p" and text == body_opening:
+            return None
+        if not any(_LEAD_ELEMENT.search(n) for n in _classes(el)):
+            continue
+        if any(d.tag in _BLOCKS - {"p"} for d in el.iterdescendants()):
+            continue
+        if _LEAD_CHARS[0] <= len(text) <= _LEAD_CHARS[1]:
+            return text
+    return None
+
+
+def _with_lead(paragraphs: list[str], lead: str | None, title: str) -> list[str]:
+    """The lead first, unless the extracted text already says it (or it is the title)."""
+    if lead is None:
+        return paragraphs
+    said = "\n".join(_letters(p) for p in [title, *paragraphs])
+    return paragraphs if _letters(lead) in said else [lead, *paragraphs]
+
+
+def _full_title(tree: lxml.html.HtmlElement, title: str) -> str:
+    """A title cut short ("…") completed from the page's og:title, twitter:title or h1."""
+    if not title.endswith(("...", "…")):
+        return title
+    core = _letters(title.rstrip(" .…"))
+    offered = [_meta_content(tree, (name,)) for name in ("og:title", "twitter:title")]
+    offered += [collapse(h.text_content()) for h in tree.iter("h1")]
+    for candidate in filter(None, offered):
+        whole = not candidate.endswith(("...", "…")) and len(candidate) <= 1000
+        if whole and _letters(candidate).startswith(core) and len(candidate) > len(title) - 3:
+            return candidate
+    return title
+
+
 def _metadata(tree: lxml.html.HtmlElement, url: str | None) -> Document:
     try:
         return extract_metadata(copy.deepcopy(tree), default_url=url, extensive=False)
@@ -289,8 +336,9 @@ def parse_html(text: str, *, source: str, sha256: str, url: str | None = None) -
     if not blocks:
         raise InputError(f"no article text found in {source}")
     meta_title = clip(info.title, 1000)
-    title = _choose_title(meta_title, blocks)
+    title = _full_title(tree, _choose_title(meta_title, blocks))
     paragraphs = [t for _, t in blocks]
+    paragraphs = _with_lead(paragraphs, _lead(work, paragraphs[0] if paragraphs else None), title)
     headings = tuple(t for tag, t in blocks if tag == "head" and t != title)
     if paragraphs and paragraphs[0].casefold() == title.casefold():
         paragraphs.pop(0)

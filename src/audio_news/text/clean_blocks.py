@@ -7,15 +7,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from audio_news.text.clean_rules import (
-    LOWER,
-    UPPER,
-    Draft,
-    Edit,
-    key,
-    phrases,
-    trailing_credit,
-)
+from audio_news.text.clean_rules import LOWER, UPPER, Draft, Edit, key, phrases, trailing_credit
 from audio_news.text.split import abbreviations
 from audio_news.text.tables import alternation
 
@@ -30,10 +22,9 @@ PHOTO_STORY_SHARE = 0.5
 HEADLINE_MAX_CHARS = 160
 """A related-link headline after a "Tin liên quan" header is at most this long."""
 TEASER_MIN_CHARS = 30
-TEASER_MAX_CHARS = 600
-TEASER_LIKENESS = 0.85
-"""How alike (difflib ratio of letters) a teaser and the lead's opening must be to be one."""
 """A teaser cut off with "..." must hold this many letters and digits to be recognised."""
+TEASER_MAX_CHARS, TEASER_LIKENESS = 600, 0.85
+"""A reworded teaser: at most this long, and this alike (difflib) to the lead's opening."""
 
 _CHROME_GROUPS = ("advert", "read-more", "share-chrome", "video-player")
 _SEPARATORS = r"[\s:.…!>|·•,\-–—]*"
@@ -175,29 +166,27 @@ def _ends_cut_off(paragraph: str) -> bool:
 
 def _nearly_opens(mine: str, later: str) -> bool:
     """Whether ``later`` opens with nearly the same letters as ``mine`` (a reworded teaser)."""
-    if len(later) <= len(mine) or len(mine) > TEASER_MAX_CHARS:
-        return False
-    opening = later[: len(mine)]
-    return difflib.SequenceMatcher(None, mine, opening, autojunk=False).ratio() >= TEASER_LIKENESS
+    alike = difflib.SequenceMatcher(None, mine, later[: len(mine)], autojunk=False).ratio
+    return len(mine) < min(len(later), TEASER_MAX_CHARS) and alike() >= TEASER_LIKENESS
 
 
 def teaser(draft: Draft) -> Edit:
     """A teaser the article says again: cut off with "..." and repeated word for word
     anywhere, or near the top and nearly the opening of the paragraph after it."""
-    paras = list(draft.paragraphs)
+    paras = draft.paragraphs
     keys = [key(p) for p in paras]
-    kept: list[str] = []
-    removed: list[str] = []
-    for i, paragraph in enumerate(paras):
-        mine = key(paragraph.rstrip(" .…"))
-        if len(mine) >= TEASER_MIN_CHARS:
-            repeated = _ends_cut_off(paragraph) and mine in "\n".join(keys[:i] + keys[i + 1 :])
-            reworded = i < LEAD_WINDOW and i + 1 < len(keys) and _nearly_opens(mine, keys[i + 1])
-            if repeated or reworded:
-                removed.append(paragraph)
-                continue
-        kept.append(paragraph)
-    return Draft(draft.title, tuple(kept)), removed
+
+    def said_again(i: int) -> bool:
+        mine = key(paras[i].rstrip(" .…"))
+        if len(mine) < TEASER_MIN_CHARS:
+            return False
+        if _ends_cut_off(paras[i]) and mine in "\n".join(keys[:i] + keys[i + 1 :]):
+            return True
+        return i < LEAD_WINDOW and i + 1 < len(keys) and _nearly_opens(mine, keys[i + 1])
+
+    gone = [said_again(i) for i in range(len(paras))]
+    kept = tuple(p for p, g in zip(paras, gone, strict=True) if not g)
+    return Draft(draft.title, kept), [p for p, g in zip(paras, gone, strict=True) if g]
 
 
 def _caption_share(paras: list[str]) -> float:
