@@ -499,6 +499,15 @@ def test_a_cut_short_title_leaves_the_lead_it_begins() -> None:
     assert result.article.paragraphs == (lead, "Đoạn thứ hai.")
 
 
+def test_a_cut_short_title_is_completed_by_the_heading_that_repeats_it() -> None:
+    full = "Hà Nội mở rộng tuyến buýt điện ra các huyện ngoại thành"
+    result = clean_article(
+        article(full, "Sở Giao thông vừa công bố kế hoạch.", title="Hà Nội mở rộng tuyến buýt…")
+    )
+    assert result.article.title == full
+    assert result.article.paragraphs == ("Sở Giao thông vừa công bố kế hoạch.",)
+
+
 def test_a_reworded_teaser_before_the_lead_is_said_once() -> None:
     teaser = "Sở Giao thông Hà Nội cho biết sẽ mở thêm ba tuyến buýt điện trong tháng tới"
     lead = (

@@ -147,7 +147,11 @@ def title_repeat(draft: Draft) -> Edit:
             if truncated:
                 opening = " ".join(title.split()[:3])
                 again = paragraph.find(opening, cut)
-                if again <= 0:  # the lead itself, which the cut-short title only begins
+                if again <= 0 and _is_headline(paragraph):  # the whole title, as a heading
+                    title = paragraph.strip()
+                    removed.append(paragraph)
+                    paras[i] = ""
+                if again <= 0:  # else the lead itself, which the cut-short title only begins
                     continue
                 cut = again
             rest = paragraph[cut:].lstrip(" :.-–—")
