@@ -7,13 +7,15 @@ body was complete: a timeout is seen as an event, not measured with a clock.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import queue
 import select
 import socket
 import threading
+import zlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +27,36 @@ MARKDOWN = "text_vnexpress_2024-07-27_trinh-van-quyet.md"
 SLOW_S = 30.0
 DRIP_BYTES = 40
 DRIP_EVERY_S = 0.2
+
+
+TEXT = "Tiêu đề\nĐoạn một.\n".encode()
+BOMB_BYTES = 256 << 20
+"""What ``/gzip-gzip`` inflates to: a few KB on the wire."""
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """``BOMB_BYTES`` of zeros, gzipped twice: the ``Content-Encoding: gzip, gzip`` bomb."""
+    inner = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = bytes(1 << 20)
+    layers = [inner.compress(block) for _ in range(BOMB_BYTES >> 20)]
+    return gzip.compress(b"".join([*layers, inner.flush()]), 9)
+
+
+def _deflated(wbits: int) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    return packer.compress(TEXT) + packer.flush()
+
+
+_CODED: dict[str, Callable[[], tuple[str, bytes]]] = {
+    "/gzip-gzip": lambda: ("gzip, gzip", gzip_bomb()),
+    "/deflate": lambda: ("deflate", _deflated(zlib.MAX_WBITS)),
+    "/raw-deflate": lambda: ("deflate", _deflated(-zlib.MAX_WBITS)),
+    "/gzip-members": lambda: ("gzip", gzip.compress(TEXT[:9]) + gzip.compress(TEXT[9:])),
+    "/gzip-cut": lambda: ("x-gzip", gzip.compress(TEXT * 50)[:-12]),
+    "/brotli": lambda: ("br", b"\x0b\x02\x80hello\x03"),
+}
+"""Paths answered with a ``Content-Encoding``: the header and the body."""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -72,6 +104,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/gzip-bomb":
             body = gzip.compress(b"<p>" + b"x" * 1_000_000 + b"</p>")
             self._send(200, body, "text/html", Content_Encoding="gzip")
+        elif path in _CODED:
+            coding, body = _CODED[path]()
+            self._send(200, body, "text/plain; charset=utf-8", Content_Encoding=coding)
         elif path == "/loop":
             self._redirect("/loop")
         elif path.startswith("/hops/"):

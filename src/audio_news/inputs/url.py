@@ -19,6 +19,7 @@ import urllib3.exceptions
 
 from ..config import DEFAULT_FETCH_TIMEOUT_S, DEFAULT_MAX_DOWNLOAD_BYTES
 from ..errors import FetchError, InputError
+from .content_coding import ACCEPT_ENCODING, decoder_for
 from .detect import ACCEPTED_CONTENT_TYPES, check_url
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,9 @@ def fetch(
     deadline = time.monotonic() + timeout
     current = url
     with requests.Session() as session:
-        session.headers.update({"User-Agent": USER_AGENT, "Accept": _ACCEPT})
+        session.headers.update(
+            {"User-Agent": USER_AGENT, "Accept": _ACCEPT, "Accept-Encoding": ACCEPT_ENCODING}
+        )
         for _ in range(MAX_REDIRECTS + 1):
             with _errors_named(current, timeout), _get(session, current, timeout) as response:
                 target = _redirect_target(response, current, origin=url)
@@ -105,8 +108,9 @@ def _fetched(response: requests.Response, url: str, max_bytes: int, deadline: fl
 def _read_capped(response: requests.Response, url: str, max_bytes: int, deadline: float) -> bytes:
     """The decoded body, refused once it passes ``max_bytes`` or the clock passes ``deadline``.
 
-    ``read1`` returns whatever one read brings, so a server that drips a byte at a time is
-    caught by the deadline instead of filling a buffer first.
+    The raw bytes are inflated here (``content_coding``), never by the transport, so the cap
+    holds inside decoding too. ``read1`` returns whatever one read brings, so a server that
+    drips a byte at a time is caught by the deadline instead of filling a buffer first.
     """
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
@@ -114,16 +118,19 @@ def _read_capped(response: requests.Response, url: str, max_bytes: int, deadline
             f"cannot fetch {url}: the page is {int(declared):,} bytes, over the download "
             f"limit of {max_bytes:,} bytes (raise max_download_bytes)"
         )
-    body = bytearray()
-    while chunk := response.raw.read1(_READ_SIZE, decode_content=True):
-        body += chunk
-        if len(body) > max_bytes:
+    decoder = decoder_for(response.headers.get("content-encoding"), url)
+    body, wire = bytearray(), 0
+    while chunk := response.raw.read1(_READ_SIZE, decode_content=False):
+        wire += len(chunk)
+        body += decoder.decode(chunk, max_bytes - len(body))
+        if len(body) > max_bytes or wire > max_bytes:
             raise FetchError(
                 f"cannot fetch {url}: the page is over the download limit of {max_bytes:,} bytes "
                 "(raise max_download_bytes)"
             )
         if time.monotonic() > deadline:
             raise FetchError(f"cannot fetch {url}: download took too long (timed out)")
+    decoder.end()
     return bytes(body)
 
 
