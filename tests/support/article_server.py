@@ -13,6 +13,7 @@ import queue
 import select
 import socket
 import threading
+import time
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 DATA = Path(__file__).parent.parent / "data"
 PAGE = "dantri_2022-12-24_thanh-tra-xang-dau.html"
@@ -27,6 +29,8 @@ MARKDOWN = "text_vnexpress_2024-07-27_trinh-van-quyet.md"
 SLOW_S = 30.0
 DRIP_BYTES = 40
 DRIP_EVERY_S = 0.2
+SLOW_HOP_S = 0.8
+"""Each ``/slow-hops/N`` redirect waits this long: well under a timeout, not N of them."""
 
 
 TEXT = "Tiêu đề\nĐoạn một.\n".encode()
@@ -121,6 +125,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.left_early[path].put(left)
         elif path == "/drip":
             self._drip()
+        elif path == "/drip-headers":
+            self._drip_headers()
+        elif path.startswith("/slow-hops/"):
+            left = int(path.rsplit("/", 1)[1])
+            time.sleep(SLOW_HOP_S)
+            self._redirect(f"/slow-hops/{left - 1}" if left > 0 else "/plain")
+        elif path.startswith("/to/"):
+            self._redirect(unquote(path.removeprefix("/to/")))
         else:
             self._send(404, b"not here", "text/plain")
 
@@ -151,6 +163,23 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             left = True
         self.server.left_early["/drip"].put(left)
+
+    def _drip_headers(self) -> None:
+        """The status line and the headers themselves a byte at a time: no read ever waits
+        long, and the answer never ends."""
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+        left = False
+        try:
+            for byte in head:
+                left = self._client_left(DRIP_EVERY_S)
+                if left:
+                    break
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+        except OSError:
+            left = True
+        self.close_connection = True
+        self.server.left_early["/drip-headers"].put(left)
 
     def _client_left(self, wait: float) -> bool:
         """Wait up to ``wait`` seconds; True as soon as the client closes the connection."""
@@ -186,9 +215,9 @@ class Site:
 
 
 @contextmanager
-def serving() -> Iterator[Site]:
+def serving(host: str = "127.0.0.1") -> Iterator[Site]:
     """Run this module's server in a thread; yield it as a ``Site``."""
-    server = _QuietServer(("127.0.0.1", 0), _Handler)
+    server = _QuietServer((host, 0), _Handler)
     server.left_early = defaultdict(queue.SimpleQueue)
     with running(server) as url:
         yield Site(url, server)
@@ -196,11 +225,13 @@ def serving() -> Iterator[Site]:
 
 @contextmanager
 def running(server: ThreadingHTTPServer) -> Iterator[str]:
-    """Serve ``server`` (bound to 127.0.0.1) in a thread; yield its base URL; shut it down."""
+    """Serve ``server`` (bound to a 127.x address) in a thread; yield its base URL; shut it
+    down."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        host, port = server.server_address[:2]
+        yield f"http://{host!s}:{port}"
     finally:
         server.shutdown()
         server.server_close()

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import socket
 from urllib.parse import urlsplit
 
 import requests
 
 from ..errors import AudioNewsError, ConfigError
+from ..inputs.guard import is_special_address
 from ..version import __version__
 
 SIGNATURE_HEADER = "X-Audio-News-Signature"
@@ -39,13 +39,6 @@ def signature_matches(body: bytes, secret: str, header: str | None) -> bool:
     return header is not None and hmac.compare_digest(sign(body, secret), header)
 
 
-def _special(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
-
-
 def check_callback_url(url: str, allow_private: bool) -> str:
     """``url`` when it may be called; else ``ConfigError`` saying why."""
     parts = urlsplit(url)
@@ -60,7 +53,7 @@ def check_callback_url(url: str, allow_private: bool) -> str:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (OSError, ValueError) as e:
         raise ConfigError(f"callback_url: cannot resolve {parts.hostname}") from e
-    if any(_special(str(info[4][0])) for info in infos):
+    if any(is_special_address(str(info[4][0])) for info in infos):
         raise ConfigError(
             "callback_url points to a private or loopback address, which this service "
             "does not call (allow_private_callbacks)"
