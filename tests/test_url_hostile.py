@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from audio_news.config import InputLimits, settings_from_dict
-from audio_news.errors import FetchError
+from audio_news.errors import ConfigError, FetchError
 from audio_news.inputs import read_article
 from audio_news.inputs.guard import ALLOW_PRIVATE_ENV
 from audio_news.inputs.url import fetch
@@ -22,6 +22,7 @@ from audio_news.service.watch import Watcher
 from support.article_server import BOMB_BYTES, TEXT, Site, gzip_bomb, serving
 from support.fault_helpers import assert_one_line_error, child_env
 from support.helpers import run_cli
+from support.tls_proxy import Reply, Request, TlsStandin
 
 HANG_GUARD_S = 15.0
 """Far more than any timeout here: a run still going then has hung (not a timing test)."""
@@ -170,3 +171,36 @@ def test_the_feed_watcher_obeys_the_same_setting(site: Site, tmp_path: Path) -> 
         "fetched unless allowed (--allow-private-hosts, --allow-host 127.0.0.1, or "
         f"{ALLOW_PRIVATE_ENV}=1)"
     ]
+
+
+class _NewsBehindProxy(TlsStandin):
+    """``https://tin.test/``, a name only the proxy (on 127.0.0.1) knows."""
+
+    hostnames = ("tin.test",)
+
+    def route(self, request: Request) -> Reply:
+        return Reply(200, {"Content-Type": "text/plain; charset=utf-8"}, TEXT)
+
+
+@pytest.mark.usefixtures("strict")
+def test_through_a_proxy_the_target_is_checked_not_the_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with _NewsBehindProxy() as news:
+        for key, value in news.env().items():
+            monkeypatch.setenv(key, value)
+        assert fetch("https://tin.test/tin").data == TEXT
+        for url in ("https://10.1.2.3/tin", "https://localhost/tin", "http://[::1]/tin"):
+            with pytest.raises(FetchError, match="is a loopback, private or reserved address"):
+                fetch(url)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [(["nope"], "'nope' is not an IP address or network"), (5, "allowed_hosts must be")],
+)
+def test_allowed_hosts_are_addresses_or_networks(value: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        settings_from_dict({"allowed_hosts": value})
+    limits = settings_from_dict({"limits": {"allowed_hosts": ["10.0.0.0/8", "::1"]}}).limits
+    assert limits.allowed_hosts == frozenset({"10.0.0.0/8", "::1"})

@@ -82,11 +82,14 @@ class HostPolicy:
             f"(--allow-private-hosts, --allow-host {address}, or {ALLOW_PRIVATE_ENV}=1)"
         )
 
-    def resolve(self, host: str, port: int) -> list[str]:
-        """``host``'s addresses, each checked; ``HostError`` if any is not allowed."""
+    def resolve(self, host: str, port: int, *, unresolved_ok: bool = False) -> list[str]:
+        """``host``'s addresses, each checked; ``HostError`` if any is not allowed, or if it
+        does not resolve (none then, with ``unresolved_ok``: a proxy may know the name)."""
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (OSError, UnicodeError) as e:
+            if unresolved_ok:
+                return []
             why = e.strerror if isinstance(e, OSError) and e.strerror else e
             raise HostError(f"cannot resolve {host} ({why})") from e
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))

@@ -86,13 +86,14 @@ def _get(session: requests.Session, url: str, deadline: Deadline) -> requests.Re
 
 def _check_proxied_target(session: requests.Session, url: str, policy: HostPolicy) -> None:
     """Through a proxy our sockets reach only the proxy: check what the target resolves to
-    here (the proxy resolves it again, which we cannot see)."""
+    here, if it does (the proxy resolves it again, which we cannot see)."""
     if policy.allow_private:
         return
     proxies = session.merge_environment_settings(url, {}, None, None, None)["proxies"]
     if requests.utils.select_proxy(url, proxies):
         parts = urlsplit(url)
-        policy.resolve(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        policy.resolve(parts.hostname or "", port, unresolved_ok=True)
 
 
 def _redirect_target(response: requests.Response, current: str, *, origin: str) -> str | None:
