@@ -4,19 +4,22 @@ not reach (loopback, private ...) unless allowed."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pytest
 
 from audio_news.config import InputLimits, settings_from_dict
 from audio_news.errors import ConfigError, FetchError
 from audio_news.inputs import read_article
-from audio_news.inputs.guard import ALLOW_PRIVATE_ENV
+from audio_news.inputs.guard import ALLOW_PRIVATE_ENV, HostPolicy
 from audio_news.inputs.url import fetch
 from audio_news.service.watch import Watcher
 from support.article_server import BOMB_BYTES, TEXT, Site, gzip_bomb, serving
@@ -204,3 +207,25 @@ def test_allowed_hosts_are_addresses_or_networks(value: object, message: str) ->
         settings_from_dict({"allowed_hosts": value})
     limits = settings_from_dict({"limits": {"allowed_hosts": ["10.0.0.0/8", "::1"]}}).limits
     assert limits.allowed_hosts == frozenset({"10.0.0.0/8", "::1"})
+
+
+@pytest.mark.usefixtures("strict")
+def test_the_name_is_resolved_once_and_the_address_checked_is_the_one_connected(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name that answers an allowed address, then a refused one (DNS rebinding): the
+    connection goes to the first answer, and nobody asks again."""
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def rebinding(host: str, *args: Any, **kwargs: Any) -> Any:
+        if host != "rebind.test":
+            return real(host, *args, **kwargs)
+        asked.append(host)
+        return real("127.0.0.1" if len(asked) == 1 else "127.0.0.2", *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    only_first = HostPolicy(allowed=(ipaddress.ip_network("127.0.0.1/32"),))
+    url = f"http://rebind.test:{urlsplit(site.url).port}/plain"
+    assert fetch(url, hosts=only_first).data == TEXT
+    assert asked == ["rebind.test"]
