@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import requests
 
 from ..errors import AudioNewsError, ConfigError
-from ..inputs.guard import is_special_address
+from ..inputs.guard import Deadline, HostError, HostPolicy, guarded_session, is_special_address
 from ..version import __version__
 
 SIGNATURE_HEADER = "X-Audio-News-Signature"
@@ -65,6 +65,7 @@ def deliver(url: str, body: bytes, secret: str, *, timeout: float, allow_private
     """POST ``body`` to ``url``; ``CallbackError`` unless the receiver answers 2xx.
 
     The address is checked again here: a name may resolve elsewhere than it did at submit.
+    ``timeout`` is for the whole call, a receiver that drips its answer included.
     """
     check_callback_url(url, allow_private)
     headers = {
@@ -73,12 +74,23 @@ def deliver(url: str, body: bytes, secret: str, *, timeout: float, allow_private
         SIGNATURE_HEADER: sign(body, secret),
         EVENT_HEADER: "episode.status",
     }
-    try:
-        # No redirects: the address checked above is the only one a callback may reach.
-        response = requests.post(
-            url, data=body, headers=headers, timeout=timeout, allow_redirects=False
-        )
-    except requests.RequestException as e:
-        raise CallbackError(f"callback to {url} failed: {type(e).__name__}") from e
-    if not 200 <= response.status_code < 300:
-        raise CallbackError(f"callback to {url} answered {response.status_code}")
+    policy = HostPolicy(allow_private=allow_private)
+    with Deadline(timeout) as deadline, guarded_session(policy, deadline) as session:
+        try:
+            # No redirects: the address checked is the only one a callback may reach; the
+            # connection goes to that address (rebinding gains nothing) and its body is unread.
+            with session.post(
+                url,
+                data=body,
+                headers=headers,
+                timeout=deadline.timeouts(),
+                allow_redirects=False,
+                stream=True,
+            ) as response:
+                status = response.status_code
+        except HostError as e:
+            raise CallbackError(f"callback to {url} refused: {e}") from e
+        except (requests.RequestException, OSError) as e:
+            raise CallbackError(f"callback to {url} failed: {type(e).__name__}") from e
+    if not 200 <= status < 300:
+        raise CallbackError(f"callback to {url} answered {status}")
