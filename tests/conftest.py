@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from audio_news.inputs.guard import ALLOW_PRIVATE_ENV
 from support.cloud_standins import cloud  # noqa: F401  (each cloud vendor's stand-in in turn)
 from support.gtts_standin import gtts_standin  # noqa: F401  (a fixture for every test module)
 from support.helpers import DATA, SEED
@@ -26,6 +27,12 @@ def isolated_user_dirs(
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+
+
+@pytest.fixture
+def allow_private_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let URL fetches reach 127.0.0.1, where the test servers are (refused by default)."""
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
 
 
 @pytest.fixture

@@ -528,6 +528,7 @@ class _QuietFiles(SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.mark.usefixtures("allow_private_hosts")
 def test_served_page_gives_the_same_script_as_the_file(data_server: str, tmp_path: Path) -> None:
     name = "dantri_2022-12-24_thanh-tra-xang-dau.html"
     from_file = run_cli("script", str(DATA / name), "--engine", "gtts", cwd=tmp_path)
@@ -538,6 +539,7 @@ def test_served_page_gives_the_same_script_as_the_file(data_server: str, tmp_pat
     assert len(from_url.stdout.splitlines()) > 20
 
 
+@pytest.mark.usefixtures("allow_private_hosts")
 def test_missing_page_is_one_line_and_nonzero(data_server: str, tmp_path: Path) -> None:
     result = run_cli("script", f"{data_server}/no-such-page.html", "--engine", "gtts", cwd=tmp_path)
     assert result.returncode != 0

@@ -278,6 +278,7 @@ def article_site() -> Iterator[Site]:
         yield site
 
 
+@pytest.mark.usefixtures("allow_private_hosts")
 @pytest.mark.parametrize("path", ["/big", "/big-chunked"], ids=["declared", "chunked"])
 def test_download_size_limit_is_one_line(tmp_path: Path, article_site: Site, path: str) -> None:
     out = tmp_path / "out"
@@ -290,6 +291,7 @@ def test_download_size_limit_is_one_line(tmp_path: Path, article_site: Site, pat
     assert not out.exists()
 
 
+@pytest.mark.usefixtures("allow_private_hosts")
 def test_download_limit_can_be_raised(tmp_path: Path, article_site: Site) -> None:
     page = article_site.url + "/page.html"  # 113 KB of HTML
     allowed = run(["clean", page, "--max-download", "200000"], tmp_path)
@@ -297,6 +299,7 @@ def test_download_limit_can_be_raised(tmp_path: Path, article_site: Site) -> Non
     assert len(allowed.stdout.splitlines()) > 5
 
 
+@pytest.mark.usefixtures("allow_private_hosts")
 @pytest.mark.parametrize(
     ("path", "timeout"), [("/slow", "0.5"), ("/drip", "1")], ids=["no-answer", "dripping"]
 )

@@ -21,6 +21,7 @@ import httpx
 from audio_news.service.api import build_api
 from audio_news.service.callbacks import SIGNATURE_HEADER, signature_matches
 from support.article_server import _QuietServer, running
+from support.article_server import serving as serving_articles
 from support.service import (
     API_KEY,
     CALLBACK_SECRET,
@@ -181,6 +182,24 @@ def test_a_failed_job_says_why_in_one_line(client: httpx.Client) -> None:
     failed = finished(client, job["id"])
     assert failed["status"] == "failed"
     assert failed["error"] and "\n" not in failed["error"]
+
+
+def test_an_article_url_on_a_private_address_is_refused_unless_the_config_allows_it(
+    client: httpx.Client, tmp_path: Path
+) -> None:
+    """The service reads URLs as the CLI does: non-public addresses only when its config
+    file says so (a request cannot)."""
+    with serving_articles() as site:
+        url = f"{site.url}/article"
+        refused = finished(client, submit(client, {"url": url})["id"])
+        assert refused["status"] == "failed"
+        assert refused["error"].endswith(f"cannot fetch {url}: 127.0.0.1 is a loopback, "
+            "private or reserved address, not fetched unless allowed (--allow-private-hosts, "
+            "--allow-host 127.0.0.1, or AUDIO_NEWS_ALLOW_PRIVATE_HOSTS=1)")  # fmt: skip
+        config = {**load_config(tmp_path, workers=1), "allow_private_hosts": True}
+        with serving(build_api(config)) as allowing:
+            done = finished(allowing, submit(allowing, {"url": url})["id"])
+        assert done["status"] == "done", done
 
 
 def test_delete_removes_the_job_and_its_files(client: httpx.Client, tmp_path: Path) -> None:

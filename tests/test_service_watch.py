@@ -18,6 +18,8 @@ from audio_news.service.watch import Watcher
 from support.article_server import _QuietServer, running
 from support.helpers import run_cli
 
+pytestmark = pytest.mark.usefixtures("allow_private_hosts")
+
 
 class FeedServer(BaseHTTPRequestHandler):
     """Serves whatever ``pages`` holds at each path; anything else is a 404."""
@@ -180,5 +182,5 @@ def test_the_command_backfills_and_writes_the_podcast_feed(feeds: str, tmp_path:
     feed = (out / "feed.xml").read_text(encoding="utf-8")
     assert "Tin thử số 1" in feed and "http://pod.test/tin/tin-thu-so-1.mp3" in feed
     failed = run_cli("watch", f"{feeds}/nowhere", "--once", "-o", str(out), cwd=tmp_path)
-    assert failed.returncode == 1 and "error: feed" in failed.stderr
+    assert failed.returncode == 1 and "/nowhere: HTTP 404" in failed.stderr
     assert "Traceback" not in failed.stderr

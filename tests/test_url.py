@@ -14,6 +14,8 @@ from audio_news.inputs import read_article
 from audio_news.inputs.url import MAX_REDIRECTS, fetch
 from support.article_server import DATA, MARKDOWN, PAGE, Site, serving
 
+pytestmark = pytest.mark.usefixtures("allow_private_hosts")
+
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[Site]:

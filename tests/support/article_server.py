@@ -7,17 +7,21 @@ body was complete: a timeout is seen as an event, not measured with a clock.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import queue
 import select
 import socket
 import threading
+import time
+import zlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 DATA = Path(__file__).parent.parent / "data"
 PAGE = "dantri_2022-12-24_thanh-tra-xang-dau.html"
@@ -25,6 +29,38 @@ MARKDOWN = "text_vnexpress_2024-07-27_trinh-van-quyet.md"
 SLOW_S = 30.0
 DRIP_BYTES = 40
 DRIP_EVERY_S = 0.2
+SLOW_HOP_S = 0.8
+"""Each ``/slow-hops/N`` redirect waits this long: well under a timeout, not N of them."""
+
+
+TEXT = "Tiêu đề\nĐoạn một.\n".encode()
+BOMB_BYTES = 256 << 20
+"""What ``/gzip-gzip`` inflates to: a few KB on the wire."""
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """``BOMB_BYTES`` of zeros, gzipped twice: the ``Content-Encoding: gzip, gzip`` bomb."""
+    inner = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = bytes(1 << 20)
+    layers = [inner.compress(block) for _ in range(BOMB_BYTES >> 20)]
+    return gzip.compress(b"".join([*layers, inner.flush()]), 9)
+
+
+def _deflated(wbits: int) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    return packer.compress(TEXT) + packer.flush()
+
+
+_CODED: dict[str, Callable[[], tuple[str, bytes]]] = {
+    "/gzip-gzip": lambda: ("gzip, gzip", gzip_bomb()),
+    "/deflate": lambda: ("deflate", _deflated(zlib.MAX_WBITS)),
+    "/raw-deflate": lambda: ("deflate", _deflated(-zlib.MAX_WBITS)),
+    "/gzip-members": lambda: ("gzip", gzip.compress(TEXT[:9]) + gzip.compress(TEXT[9:])),
+    "/gzip-cut": lambda: ("x-gzip", gzip.compress(TEXT * 50)[:-12]),
+    "/brotli": lambda: ("br", b"\x0b\x02\x80hello\x03"),
+}
+"""Paths answered with a ``Content-Encoding``: the header and the body."""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -72,6 +108,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/gzip-bomb":
             body = gzip.compress(b"<p>" + b"x" * 1_000_000 + b"</p>")
             self._send(200, body, "text/html", Content_Encoding="gzip")
+        elif path in _CODED:
+            coding, body = _CODED[path]()
+            self._send(200, body, "text/plain; charset=utf-8", Content_Encoding=coding)
         elif path == "/loop":
             self._redirect("/loop")
         elif path.startswith("/hops/"):
@@ -86,6 +125,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.left_early[path].put(left)
         elif path == "/drip":
             self._drip()
+        elif path == "/drip-headers":
+            self._drip_headers()
+        elif path.startswith("/slow-hops/"):
+            left = int(path.rsplit("/", 1)[1])
+            time.sleep(SLOW_HOP_S)
+            self._redirect(f"/slow-hops/{left - 1}" if left > 0 else "/plain")
+        elif path.startswith("/to/"):
+            self._redirect(unquote(path.removeprefix("/to/")))
         else:
             self._send(404, b"not here", "text/plain")
 
@@ -116,6 +163,23 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             left = True
         self.server.left_early["/drip"].put(left)
+
+    def _drip_headers(self) -> None:
+        """The status line and the headers themselves a byte at a time: no read ever waits
+        long, and the answer never ends."""
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+        left = False
+        try:
+            for byte in head:
+                left = self._client_left(DRIP_EVERY_S)
+                if left:
+                    break
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+        except OSError:
+            left = True
+        self.close_connection = True
+        self.server.left_early["/drip-headers"].put(left)
 
     def _client_left(self, wait: float) -> bool:
         """Wait up to ``wait`` seconds; True as soon as the client closes the connection."""
@@ -151,9 +215,9 @@ class Site:
 
 
 @contextmanager
-def serving() -> Iterator[Site]:
+def serving(host: str = "127.0.0.1") -> Iterator[Site]:
     """Run this module's server in a thread; yield it as a ``Site``."""
-    server = _QuietServer(("127.0.0.1", 0), _Handler)
+    server = _QuietServer((host, 0), _Handler)
     server.left_early = defaultdict(queue.SimpleQueue)
     with running(server) as url:
         yield Site(url, server)
@@ -161,11 +225,13 @@ def serving() -> Iterator[Site]:
 
 @contextmanager
 def running(server: ThreadingHTTPServer) -> Iterator[str]:
-    """Serve ``server`` (bound to 127.0.0.1) in a thread; yield its base URL; shut it down."""
+    """Serve ``server`` (bound to a 127.x address) in a thread; yield its base URL; shut it
+    down."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        host, port = server.server_address[:2]
+        yield f"http://{host!s}:{port}"
     finally:
         server.shutdown()
         server.server_close()

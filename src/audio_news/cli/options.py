@@ -19,8 +19,9 @@ from ..config import (
 def settings_for(ctx: click.Context, **given: Any) -> Settings:
     """Config file values, overlaid with the options the user actually gave."""
     overrides = {k: v for k, v in given.items() if v is not None and v != ()}
-    if "disabled_rules" in overrides:
-        overrides["disabled_rules"] = list(overrides["disabled_rules"])
+    for name in ("disabled_rules", "allowed_hosts"):
+        if name in overrides:
+            overrides[name] = list(overrides[name])
     base = settings_from_dict(ctx.obj["config"])
     return settings_from_dict(overrides, base)
 
@@ -84,7 +85,22 @@ def text_options(f: Callable[..., Any]) -> Callable[..., Any]:
                 "fetch_timeout",
                 type=float,
                 metavar="SECONDS",
-                help=f"Time limit for downloading a URL [default: {DEFAULT_FETCH_TIMEOUT_S:g}].",
+                help="Time limit for downloading a URL, redirects included "
+                f"[default: {DEFAULT_FETCH_TIMEOUT_S:g}].",
+            ),
+            click.option(
+                "--allow-private-hosts",
+                "allow_private_hosts",
+                is_flag=True,
+                default=None,
+                help="Fetch URLs from loopback, private and other non-public addresses too.",
+            ),
+            click.option(
+                "--allow-host",
+                "allowed_hosts",
+                multiple=True,
+                metavar="ADDRESS[/BITS]",
+                help="A non-public address or network to fetch from all the same (repeatable).",
             ),
         ]
     ):

@@ -120,9 +120,10 @@ def settings_from_dict(values: dict[str, Any], base: Settings | None = None) -> 
             _check_known(part, table, cls)
             tables[part].update(table)
     _check_known("pauses", values.get("pauses", {}), Pauses)
-    rules = tables["text"].get("disabled_rules")
-    if isinstance(rules, list | tuple | set | frozenset):
-        tables["text"]["disabled_rules"] = frozenset(rules)
+    for part, name in (("text", "disabled_rules"), ("limits", "allowed_hosts")):
+        names = tables[part].get(name)
+        if isinstance(names, list | tuple | set | frozenset):
+            tables[part][name] = frozenset(names)
     voices = values.get("voices", {})
     if isinstance(voices, dict):
         tables["engine"].update(_section_voices(voices))

@@ -9,6 +9,7 @@ an article may cost to read), ``TextSettings`` (lexicon, cleaning rules) and ``T
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,7 +165,11 @@ class InputLimits:
     max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
     """Refuse URLs whose body is larger than this."""
     fetch_timeout: float = DEFAULT_FETCH_TIMEOUT_S
-    """Seconds a URL download may take in all."""
+    """Seconds a URL download may take in all: connecting, every redirect, the whole body."""
+    allow_private_hosts: bool = False
+    """Fetch from loopback, private and other non-public addresses too (``inputs.guard``)."""
+    allowed_hosts: frozenset[str] = frozenset()
+    """Non-public addresses or networks (``10.0.0.5``, ``192.168.1.0/24``) fetched anyway."""
 
     def __post_init__(self) -> None:
         check_types(self)
@@ -175,6 +180,13 @@ class InputLimits:
         if self.fetch_timeout <= 0:
             raise ConfigError("the fetch timeout must be positive")
         check_range("the fetch timeout", self.fetch_timeout, 0, MAX_FETCH_TIMEOUT_S)
+        for host in self.allowed_hosts:
+            try:
+                ipaddress.ip_network(host, strict=False)
+            except ValueError as e:
+                raise ConfigError(
+                    f"allowed_hosts: {shown(host)} is not an IP address or network"
+                ) from e
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from ..config import InputLimits
 from ..errors import InputError
@@ -30,6 +30,9 @@ from .detect import (
 from .markdown import parse_markdown
 from .meta import page_text_length
 from .text import parse_text
+
+if TYPE_CHECKING:
+    from .url import Fetched
 
 __all__ = ["expand_sources", "read_article"]
 
@@ -77,6 +80,16 @@ def _read_file(source: str, limit: int, max_chars: int) -> bytes:
         raise InputError(f"cannot read {source}: {e.strerror or e}") from e
 
 
+def _download(url: str, limits: InputLimits) -> Fetched:
+    from .guard import HostPolicy  # requests loads only when a URL is read
+    from .url import fetch
+
+    policy = HostPolicy.from_limits(limits)
+    return fetch(
+        url, max_bytes=limits.max_download_bytes, timeout=limits.fetch_timeout, hosts=policy
+    )
+
+
 def read_article(
     source: str,
     limits: InputLimits | None = None,
@@ -103,9 +116,7 @@ def read_article(
         data = _read_stream(stream, raw_limit, name, max_chars)
     elif url_scheme(source) is not None:
         check_url(source)
-        from .url import fetch  # requests loads only when a URL is read
-
-        fetched = fetch(source, max_bytes=limits.max_download_bytes, timeout=limits.fetch_timeout)
+        fetched = _download(source, limits)
         name, data, charset, url = source, fetched.data, fetched.charset, fetched.url
         kind = kind_from_content_type(fetched.content_type) or kind_from_name(fetched.url)
     else:

@@ -8,25 +8,25 @@ Every transport error is re-raised as one ``FetchError`` that names the URL.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
 
-from ..config import DEFAULT_FETCH_TIMEOUT_S, DEFAULT_MAX_DOWNLOAD_BYTES
+from ..config import DEFAULT_FETCH_TIMEOUT_S, DEFAULT_MAX_DOWNLOAD_BYTES, InputLimits
 from ..errors import FetchError, InputError
+from .content_coding import ACCEPT_ENCODING, decoder_for
 from .detect import ACCEPTED_CONTENT_TYPES, check_url
+from .guard import Deadline, HostError, HostPolicy, guarded_session
 
 log = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
 USER_AGENT = "audio-news/0.1"
 _ACCEPT = "text/html, application/xhtml+xml, text/markdown, text/plain;q=0.9"
-_MAX_CONNECT_S = 10.0
 _READ_SIZE = 65_536
 
 
@@ -47,31 +47,53 @@ def fetch(
     *,
     max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
     timeout: float = DEFAULT_FETCH_TIMEOUT_S,
+    hosts: HostPolicy | None = None,
+    media_types: frozenset[str] | None = ACCEPTED_CONTENT_TYPES,
+    accept: str = _ACCEPT,
 ) -> Fetched:
     """GET ``url``, following at most ``MAX_REDIRECTS`` redirects, within ``timeout`` seconds.
 
+    ``timeout`` is for everything together: connecting, headers, body and every redirect.
+    Only addresses ``hosts`` allows are reached (by default none but public ones, unless
+    ``AUDIO_NEWS_ALLOW_PRIVATE_HOSTS=1``); ``media_types=None`` takes any content type.
     Every failure is one ``FetchError`` naming the URL: HTTP 4xx/5xx, timeouts, DNS and
-    connection errors, too many redirects, a body over ``max_bytes``, a non-text type.
+    connection errors, a refused address, too many redirects, a body over ``max_bytes``, a
+    type not in ``media_types``.
     """
     check_url(url)
-    deadline = time.monotonic() + timeout
+    policy = hosts or HostPolicy.from_limits(InputLimits())
     current = url
-    with requests.Session() as session:
-        session.headers.update({"User-Agent": USER_AGENT, "Accept": _ACCEPT})
+    with Deadline(timeout) as deadline, guarded_session(policy, deadline) as session:
+        session.headers.update(
+            {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": ACCEPT_ENCODING}
+        )
         for _ in range(MAX_REDIRECTS + 1):
-            with _errors_named(current, timeout), _get(session, current, timeout) as response:
-                target = _redirect_target(response, current, origin=url)
-                if target is None:
-                    return _fetched(response, current, max_bytes, deadline)
+            with _errors_named(current, deadline):
+                _check_proxied_target(session, current, policy)
+                with _get(session, current, deadline) as response:
+                    target = _redirect_target(response, current, origin=url)
+                    if target is None:
+                        return _fetched(response, current, max_bytes, deadline, media_types)
             log.info("%s redirects to %s", current, target)
             current = target
     raise FetchError(f"cannot fetch {url}: more than {MAX_REDIRECTS} redirects")
 
 
-def _get(session: requests.Session, url: str, timeout: float) -> requests.Response:
+def _get(session: requests.Session, url: str, deadline: Deadline) -> requests.Response:
     """Send one GET; the body stays unread until ``_read_capped``."""
-    limits = (min(timeout, _MAX_CONNECT_S), timeout)
-    return session.get(url, stream=True, allow_redirects=False, timeout=limits)
+    return session.get(url, stream=True, allow_redirects=False, timeout=deadline.timeouts())
+
+
+def _check_proxied_target(session: requests.Session, url: str, policy: HostPolicy) -> None:
+    """Through a proxy our sockets reach only the proxy: check what the target resolves to
+    here, if it does (the proxy resolves it again, which we cannot see)."""
+    if policy.allow_private:
+        return
+    proxies = session.merge_environment_settings(url, {}, None, None, None)["proxies"]
+    if requests.utils.select_proxy(url, proxies):
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        policy.resolve(parts.hostname or "", port, unresolved_ok=True)
 
 
 def _redirect_target(response: requests.Response, current: str, *, origin: str) -> str | None:
@@ -86,14 +108,20 @@ def _redirect_target(response: requests.Response, current: str, *, origin: str) 
     return target
 
 
-def _fetched(response: requests.Response, url: str, max_bytes: int, deadline: float) -> Fetched:
+def _fetched(
+    response: requests.Response,
+    url: str,
+    max_bytes: int,
+    deadline: Deadline,
+    media_types: frozenset[str] | None,
+) -> Fetched:
     """A final answer: refuse an error status or a type that is not text, else read it."""
     if response.status_code >= 400:
         raise FetchError(f"cannot fetch {url}: {_reason(response)}")
     if response.status_code != 200:
         raise FetchError(f"cannot fetch {url}: unexpected {_reason(response)}")
     media, charset = _media_type(response.headers.get("content-type"))
-    if media is not None and media not in ACCEPTED_CONTENT_TYPES:
+    if media is not None and media_types is not None and media not in media_types:
         raise FetchError(
             f"cannot fetch {url}: content type {media} is not an article "
             "(expected HTML, plain text or Markdown)"
@@ -102,11 +130,14 @@ def _fetched(response: requests.Response, url: str, max_bytes: int, deadline: fl
     return Fetched(data=data, url=response.url, content_type=media, charset=charset)
 
 
-def _read_capped(response: requests.Response, url: str, max_bytes: int, deadline: float) -> bytes:
+def _read_capped(
+    response: requests.Response, url: str, max_bytes: int, deadline: Deadline
+) -> bytes:
     """The decoded body, refused once it passes ``max_bytes`` or the clock passes ``deadline``.
 
-    ``read1`` returns whatever one read brings, so a server that drips a byte at a time is
-    caught by the deadline instead of filling a buffer first.
+    The raw bytes are inflated here (``content_coding``), never by the transport, so the cap
+    holds inside decoding too. ``read1`` returns whatever one read brings, so a server that
+    drips a byte at a time is caught by the deadline instead of filling a buffer first.
     """
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
@@ -114,29 +145,41 @@ def _read_capped(response: requests.Response, url: str, max_bytes: int, deadline
             f"cannot fetch {url}: the page is {int(declared):,} bytes, over the download "
             f"limit of {max_bytes:,} bytes (raise max_download_bytes)"
         )
-    body = bytearray()
-    while chunk := response.raw.read1(_READ_SIZE, decode_content=True):
-        body += chunk
-        if len(body) > max_bytes:
+    decoder = decoder_for(response.headers.get("content-encoding"), url)
+    body, wire = bytearray(), 0
+    while chunk := response.raw.read1(_READ_SIZE, decode_content=False):
+        wire += len(chunk)
+        body += decoder.decode(chunk, max_bytes - len(body))
+        if len(body) > max_bytes or wire > max_bytes:
             raise FetchError(
                 f"cannot fetch {url}: the page is over the download limit of {max_bytes:,} bytes "
                 "(raise max_download_bytes)"
             )
-        if time.monotonic() > deadline:
-            raise FetchError(f"cannot fetch {url}: download took too long (timed out)")
+        if deadline.passed():
+            break
+    if deadline.passed():  # the deadline hung up, or came between two reads
+        raise _timed_out(url, deadline)
+    decoder.end()
     return bytes(body)
 
 
+def _timed_out(url: str, deadline: Deadline) -> FetchError:
+    return FetchError(f"cannot fetch {url}: timed out after {deadline.seconds:g} s")
+
+
 @contextmanager
-def _errors_named(url: str, timeout: float) -> Iterator[None]:
-    """Re-raise the transport's errors (requests', and urllib3's while reading) as FetchError."""
+def _errors_named(url: str, deadline: Deadline) -> Iterator[None]:
+    """Re-raise the transport's errors (requests', and urllib3's while reading) as FetchError;
+    any of them once the deadline has hung up is the timeout."""
     try:
         yield
-    except (requests.Timeout, urllib3.exceptions.TimeoutError) as e:
-        raise FetchError(f"cannot fetch {url}: timed out after {timeout:g} s") from e
-    except requests.ConnectionError as e:
-        raise FetchError(f"cannot fetch {url}: cannot connect ({_root_cause(e)})") from e
-    except (requests.RequestException, urllib3.exceptions.HTTPError) as e:
+    except HostError as e:
+        raise FetchError(f"cannot fetch {url}: {e}") from e
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as e:
+        if deadline.passed() or isinstance(e, requests.Timeout | urllib3.exceptions.TimeoutError):
+            raise _timed_out(url, deadline) from e
+        if isinstance(e, requests.ConnectionError):
+            raise FetchError(f"cannot fetch {url}: cannot connect ({_root_cause(e)})") from e
         raise FetchError(f"cannot fetch {url}: {type(e).__name__}: {e}") from e
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import socket
 from urllib.parse import urlsplit
 
 import requests
 
 from ..errors import AudioNewsError, ConfigError
+from ..inputs.guard import Deadline, HostError, HostPolicy, guarded_session, is_special_address
 from ..version import __version__
 
 SIGNATURE_HEADER = "X-Audio-News-Signature"
@@ -39,13 +39,6 @@ def signature_matches(body: bytes, secret: str, header: str | None) -> bool:
     return header is not None and hmac.compare_digest(sign(body, secret), header)
 
 
-def _special(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
-
-
 def check_callback_url(url: str, allow_private: bool) -> str:
     """``url`` when it may be called; else ``ConfigError`` saying why."""
     parts = urlsplit(url)
@@ -60,7 +53,7 @@ def check_callback_url(url: str, allow_private: bool) -> str:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (OSError, ValueError) as e:
         raise ConfigError(f"callback_url: cannot resolve {parts.hostname}") from e
-    if any(_special(str(info[4][0])) for info in infos):
+    if any(is_special_address(str(info[4][0])) for info in infos):
         raise ConfigError(
             "callback_url points to a private or loopback address, which this service "
             "does not call (allow_private_callbacks)"
@@ -72,6 +65,7 @@ def deliver(url: str, body: bytes, secret: str, *, timeout: float, allow_private
     """POST ``body`` to ``url``; ``CallbackError`` unless the receiver answers 2xx.
 
     The address is checked again here: a name may resolve elsewhere than it did at submit.
+    ``timeout`` is for the whole call, a receiver that drips its answer included.
     """
     check_callback_url(url, allow_private)
     headers = {
@@ -80,12 +74,23 @@ def deliver(url: str, body: bytes, secret: str, *, timeout: float, allow_private
         SIGNATURE_HEADER: sign(body, secret),
         EVENT_HEADER: "episode.status",
     }
-    try:
-        # No redirects: the address checked above is the only one a callback may reach.
-        response = requests.post(
-            url, data=body, headers=headers, timeout=timeout, allow_redirects=False
-        )
-    except requests.RequestException as e:
-        raise CallbackError(f"callback to {url} failed: {type(e).__name__}") from e
-    if not 200 <= response.status_code < 300:
-        raise CallbackError(f"callback to {url} answered {response.status_code}")
+    policy = HostPolicy(allow_private=allow_private)
+    with Deadline(timeout) as deadline, guarded_session(policy, deadline) as session:
+        try:
+            # No redirects: the address checked is the only one a callback may reach; the
+            # connection goes to that address (rebinding gains nothing) and its body is unread.
+            with session.post(
+                url,
+                data=body,
+                headers=headers,
+                timeout=deadline.timeouts(),
+                allow_redirects=False,
+                stream=True,
+            ) as response:
+                status = response.status_code
+        except HostError as e:
+            raise CallbackError(f"callback to {url} refused: {e}") from e
+        except (requests.RequestException, OSError) as e:
+            raise CallbackError(f"callback to {url} failed: {type(e).__name__}") from e
+    if not 200 <= status < 300:
+        raise CallbackError(f"callback to {url} answered {status}")

@@ -14,17 +14,15 @@ import hashlib
 import html
 import json
 import logging
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from ..config import Settings
 from ..errors import AudioNewsError, FetchError, InputError, reason
 from ..fsutil import write_text_atomic
+from ..inputs.guard import HostPolicy
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +30,7 @@ STATE_VERSION = 1
 STATE_NAME = "watch.json"
 MAX_FEED_BYTES = 5_000_000
 FEED_TIMEOUT_S = 20.0
-MAX_REDIRECTS = 5
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
 MAX_ITEMS_PER_FEED = 200
 """Items read from one feed per poll, newest first as feeds list them."""
 MAX_ITEM_FAILURES = 3
@@ -107,28 +105,22 @@ def item_from_entry(entry: Any) -> Item | None:
 
 
 def fetch_feed(
-    url: str, *, max_bytes: int = MAX_FEED_BYTES, timeout: float = FEED_TIMEOUT_S
+    url: str,
+    *,
+    max_bytes: int = MAX_FEED_BYTES,
+    timeout: float = FEED_TIMEOUT_S,
+    hosts: HostPolicy | None = None,
 ) -> bytes:
-    """The feed's bytes, within ``timeout`` seconds and ``max_bytes``; ``FetchError`` else."""
+    """The feed's bytes, within ``timeout`` seconds and ``max_bytes``, from an address
+    ``hosts`` allows (the article reader's fetch, any content type); ``FetchError`` else."""
+    from ..inputs.url import fetch
+
     if not url.startswith(("http://", "https://")):
         raise FetchError(f"feed {url}: only http(s) URLs")
-    deadline = time.monotonic() + timeout
-    try:
-        with requests.Session() as session:
-            session.max_redirects = MAX_REDIRECTS
-            with session.get(url, stream=True, timeout=timeout) as response:
-                if response.status_code != 200:
-                    raise FetchError(f"feed {url}: HTTP {response.status_code}")
-                body = bytearray()
-                for chunk in response.iter_content(1 << 16):
-                    body += chunk
-                    if len(body) > max_bytes:
-                        raise FetchError(f"feed {url}: over {max_bytes:,} bytes")
-                    if time.monotonic() > deadline:
-                        raise FetchError(f"feed {url}: timed out after {timeout:g} s")
-                return bytes(body)
-    except requests.RequestException as e:
-        raise FetchError(f"feed {url}: {type(e).__name__}") from e
+    fetched = fetch(
+        url, max_bytes=max_bytes, timeout=timeout, hosts=hosts, media_types=None, accept=FEED_ACCEPT
+    )
+    return fetched.data
 
 
 def parse_feed(url: str, data: bytes) -> list[Item | None]:
@@ -192,13 +184,14 @@ class Watcher:
         self.state = WatchState(Path(state_dir) / STATE_NAME)
         self.producer = Producer(settings)
         self.out_dir = Path(settings.out_dir)
+        self.hosts = HostPolicy.from_limits(settings.limits)
 
     def poll(self, feeds: Sequence[str]) -> PollReport:
         """One pass over ``feeds``; one bad feed or item never stops the rest."""
         report = PollReport()
         for url in feeds:
             try:
-                items = parse_feed(url, fetch_feed(url))
+                items = parse_feed(url, fetch_feed(url, hosts=self.hosts))
             except InputError as e:
                 self.on_error(str(e))
                 report.failed += 1
