@@ -11,6 +11,7 @@ import contextlib
 import hmac
 import logging
 import shutil
+import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,9 +23,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from ..config import settings_from_dict
+from ..config import InputLimits, settings_from_dict
 from ..errors import ConfigError
 from ..fsutil import make_dir
+from ..inputs.guard import HostError, HostPolicy
 from ..output.serve import create_app as create_file_app
 from ..version import __version__
 from . import schema
@@ -155,6 +157,8 @@ class Episodes:
         source = body.text or body.markdown
         if source is not None and len(source) > settings.limits.max_input_chars:
             raise ApiError(422, f"article is over {settings.limits.max_input_chars} characters")
+        if body.url is not None:
+            _check_article_host(body.url, settings.limits)
         if body.callback_url is not None:
             if not self.service.callback_secret:
                 raise ApiError(422, "callback_url: this service has no callback secret set")
@@ -226,6 +230,20 @@ class Episodes:
                 {"status": "unavailable", "queue": kind, "version": __version__}, status_code=503
             )
         return {"status": "ok", "queue": kind, "version": __version__}
+
+
+def _check_article_host(url: str, limits: InputLimits) -> None:
+    """Refuse at once a URL whose host is a non-public address the job would refuse later.
+
+    A name that does not resolve here is left to the job (a proxy may know it); the job
+    checks again where it connects, so a name that changes its answer gains nothing.
+    """
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        HostPolicy.from_limits(limits).resolve(parts.hostname or "", port, unresolved_ok=True)
+    except (ValueError, HostError) as e:  # a port out of range; a refused address
+        raise ApiError(422, f"url: {e}") from e
 
 
 def _add_routes(app: FastAPI, episodes: Episodes) -> None:
