@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from audio_news.inputs import read_article
+from audio_news.inputs.detect import Kind, sniff
 from audio_news.inputs.markdown import parse_markdown
 from audio_news.inputs.markdown_blocks import BRACKET_BUDGET, MAX_NESTING
 from audio_news.models import Article
 from audio_news.text.clean import clean_article
+from support.helpers import DATA, run_cli
 
 
 def read(body: str) -> Article:
@@ -159,3 +164,72 @@ def test_brackets_past_the_budget_are_left_for_the_cleaner() -> None:
     article = read(f"{filler}\n\nXem [bài](https://x.vn/b).")
     assert article.paragraphs == (filler, "Xem [bài](https://x.vn/b).")
     assert clean_article(article).article.paragraphs[-1] == "Xem bài."
+
+
+# Item 4, second half: a Jina Reader page is front matter and Markdown.
+JINA = DATA / "jina_vnexpress_2024-07-26_trinh-van-quyet.txt"
+SAME_ARTICLE = DATA / "text_vnexpress_2024-07-27_trinh-van-quyet.md"
+
+
+def test_jina_header_is_front_matter() -> None:
+    article = read_article(str(JINA))  # a .txt file: the content says it is Markdown
+    assert article.title == "Ông Trịnh Văn Quyết bị đề nghị 24-26 năm tù"
+    assert article.meta.site_name == "VnExpress"
+    assert article.meta.url == (
+        "https://vnexpress.net/ong-trinh-van-quyet-bi-de-nghi-24-26-nam-tu-4774232.html"
+    )
+    assert (article.meta.date, article.meta.published) == (
+        "2024-07-26",
+        "2024-07-26T16:48:12+07:00",
+    )
+    assert article.meta.image is None  # the logo linking home is not the article's picture
+    rules = {r.rule for r in article.dropped}
+    assert rules == {"markdown-image", "markdown-link-list", "markdown-link-only"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Title: T\n\nURL Source: https://x.vn/a\n\nMarkdown Content:\nĐoạn.", Kind.MARKDOWN),
+        (
+            "Title: T\nURL Source: https://x.vn/a\nPublished Time: 2024\nMarkdown Content:\n",
+            Kind.MARKDOWN,
+        ),
+        ("Title: a note\n\nMarkdown Content is a phrase, not a header.", Kind.TEXT),
+        ("Title: T\n\nsome text first\n\nMarkdown Content:\n", Kind.TEXT),
+    ],
+)
+def test_jina_is_sniffed(text: str, kind: Kind) -> None:
+    assert sniff(text) is kind
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "expected"),
+    [
+        ("Giá vàng tăng - VnExpress", "https://vnexpress.net/a", ("Giá vàng tăng", "VnExpress")),
+        ("Giá vàng tăng | Báo Tuổi Trẻ", "https://tuoitre.vn/a", ("Giá vàng tăng", "Báo Tuổi Trẻ")),
+        ("Giá vàng tăng - Dân trí", "https://dantri.com.vn/a", ("Giá vàng tăng", "Dân trí")),
+        ("Hà Nội - Hải Phòng", "https://vnexpress.net/a", ("Hà Nội - Hải Phòng", None)),
+    ],
+)
+def test_jina_title_loses_the_site_name(title: str, url: str, expected: tuple[str, str]) -> None:
+    text = f"Title: {title}\n\nURL Source: {url}\n\nMarkdown Content:\nĐoạn một.\n"
+    article = parse_markdown(text, source="a", sha256="0")
+    assert (article.title, article.meta.site_name) == expected
+
+
+def test_jina_page_script_is_the_article_script(tmp_path: Path) -> None:
+    """The dump speaks exactly what the clean newspaper3k post of the same article speaks."""
+    jina = run_cli("script", str(JINA), "--engine", "gtts", cwd=tmp_path)
+    post = run_cli("script", str(SAME_ARTICLE), "--engine", "gtts", cwd=tmp_path)
+    assert jina.returncode == 0 and post.returncode == 0, jina.stderr + post.stderr
+    lines = jina.stdout.splitlines()
+    assert lines[:3] == [
+        "Ông Trịnh Văn Quyết bị đề nghị hai mươi tư đến hai mươi sáu năm tù",
+        "Cựu chủ tịch ép lờ xê Trịnh Văn Quyết bị xác định là chủ mưu với thủ đoạn mới, tinh vi,",
+        'lợi dụng sơ hở của pháp luật để trục lợi đặc biệt lớn song khắc phục "không đáng kể".',
+    ]
+    assert jina.stdout == post.stdout
+    said = jina.stdout
+    for junk in ("http", "](", "![", "*", "_", "#", "=", "Image", "Thời sự", "Chia sẻ", "GMT"):
+        assert junk not in said, junk

@@ -123,6 +123,7 @@ def _parser() -> Any:
 
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING, "html": True})
     md.enable(["table", "strikethrough"])
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # nothing is rendered
     md.disable("code")  # indented lines of a scraped article are text, not code
     md.block.ruler.at("table", _narrow_table)
     md.core.ruler.at("inline", _bounded_inline)
@@ -228,16 +229,17 @@ class _Walk:
         started = bool(out.blocks)
         for alt, src in run.images:
             out.drop("markdown-image", alt or src)
-            if not started and out.lead_image is None and src:
-                out.lead_image = src
+            if not started and out.lead_image is None and src and not run.links:
+                out.lead_image = src  # a picture of its own, not a logo linking home
         if run.only_links:
             if self.context in {"th_open", "td_open"}:
                 self.cell(run.text)
                 return
             rule = "markdown-link-list" if self.items else "markdown-link-only"
-            if not started and out.lead_link is None and rule == "markdown-link-only":
+            if not started and out.lead_link is None and rule == "markdown-link-only" and run.text:
                 out.lead_link = run.links[0]
-            out.drop(rule, run.text or run.links[0][1])
+            if run.text or not run.images:  # a linked picture is listed once, as its image
+                out.drop(rule, run.text or run.links[0][1])
             return
         for _, href in run.links:
             out.drop("markdown-link", href)
