@@ -530,6 +530,10 @@ def assert_fully_read(said: str) -> None:
         (
             "text_rfi-vi_2024-05-20_dai-loan.md",
             [
+                "[markdown-link-only] Tân tổng thống Đài Loan Lại Thanh Đức kêu gọi Trung Quốc "
+                "''chấm ...",
+                "[markdown-image] Tân tổng thống Đài Loan Lại Thanh Đức kêu gọi Trung Quốc "
+                "''chấm ...",
                 "[advert] Quảng cáo",
                 "[read-more] Đọc tiếp",
                 "[newsletter] Thư TinHãy nhận thư tin hàng ngày của RFI: Bản tin thời sự, "
@@ -538,6 +542,18 @@ def assert_fully_read(said: str) -> None:
                 "Thanh Đức (Lai Ching-te) đã kêu gọi Trung Quốc chấm dứt ''các đe dọa về chính "
                 "trị và ...",
                 "[kicker] ĐÀI LOAN - TRUNG QUỐC",
+            ],
+        ),
+        (
+            "dantri_2022-12-24_thanh-tra-xang-dau.html",
+            [
+                "[html-nav] Xã hội Chính trị Môi trường Giao thông Thế giới Quân sự Hồ sơ - Phân "
+                "tích Thế giới đó đây Căng thẳng Nga - Ukraine Kinh doanh Tài chính Doanh nghiệp "
+                "Khởi nghiệp Tiêu dùng Bất động sản Dự án Thị…",
+                "[html-breadcrumb] Kinh doanh Tiêu dùng",
+                "[html-caption] Loạt vi phạm trong chấp hành quy định kinh doanh xăng dầu được nêu "
+                "ra (Ảnh: Mạnh Quân).",
+                "[dateline] (Dân trí) -",
             ],
         ),
     ],
