@@ -282,6 +282,39 @@ CORPUS: dict[str, Spoken] = {
         ),
         once=("bị xác định là chủ mưu với thủ đoạn mới",),
     ),
+    # The same article as a Jina Reader page: menus, breadcrumbs, linked pictures, share links.
+    "jina_vnexpress_2024-07-26_trinh-van-quyet.txt": Spoken(
+        title="Ông Trịnh Văn Quyết bị đề nghị 24-26 năm tù",
+        body=(
+            "Cựu chủ tịch FLC Trịnh Văn Quyết bị xác định là chủ mưu",
+            "Chiều 26/7, tại TAND Hà Nội, VKS công bố bản luận tội",
+            "Phiên tòa đang tiếp tục với phần bào chữa của các luật sư.",
+            "Sau 5 năm, ông Quyết bị cáo buộc, thu lợi hơn 700 tỷ đồng.",
+        ),
+        chrome=(
+            "VnExpress",
+            "Mới nhất",
+            "Thời sự",
+            "Góc nhìn",
+            "Hồ sơ phá án",
+            "Thứ sáu",
+            "GMT",
+            "Image",
+            "Ngọc Thành",
+            "Chi tiết mức án đề nghị với 50 bị cáo",
+            "Thanh Lam",
+            "Chia sẻ",
+            "Sao chép liên kết",
+            "javascript",
+            "Tập đoàn FLC ·",
+            "nói về Bamboo Airways",
+            "Điều khoản sử dụng",
+            "Liên hệ quảng cáo",
+            "===",
+            "_",
+        ),
+        once=("Ông Trịnh Văn Quyết bị đề nghị 24-26 năm tù",),
+    ),
     "dantri_2022-12-24_thanh-tra-xang-dau.html": Spoken(
         title="Thanh tra xăng dầu: Vạch ra một loạt sai phạm, có cả lỗi của nhà quản lý",
         body=(
@@ -497,6 +530,10 @@ def assert_fully_read(said: str) -> None:
         (
             "text_rfi-vi_2024-05-20_dai-loan.md",
             [
+                "[markdown-link-only] Tân tổng thống Đài Loan Lại Thanh Đức kêu gọi Trung Quốc "
+                "''chấm ...",
+                "[markdown-image] Tân tổng thống Đài Loan Lại Thanh Đức kêu gọi Trung Quốc "
+                "''chấm ...",
                 "[advert] Quảng cáo",
                 "[read-more] Đọc tiếp",
                 "[newsletter] Thư TinHãy nhận thư tin hàng ngày của RFI: Bản tin thời sự, "
@@ -505,6 +542,18 @@ def assert_fully_read(said: str) -> None:
                 "Thanh Đức (Lai Ching-te) đã kêu gọi Trung Quốc chấm dứt ''các đe dọa về chính "
                 "trị và ...",
                 "[kicker] ĐÀI LOAN - TRUNG QUỐC",
+            ],
+        ),
+        (
+            "dantri_2022-12-24_thanh-tra-xang-dau.html",
+            [
+                "[html-nav] Xã hội Chính trị Môi trường Giao thông Thế giới Quân sự Hồ sơ - Phân "
+                "tích Thế giới đó đây Căng thẳng Nga - Ukraine Kinh doanh Tài chính Doanh nghiệp "
+                "Khởi nghiệp Tiêu dùng Bất động sản Dự án Thị…",
+                "[html-breadcrumb] Kinh doanh Tiêu dùng",
+                "[html-caption] Loạt vi phạm trong chấp hành quy định kinh doanh xăng dầu được nêu "
+                "ra (Ảnh: Mạnh Quân).",
+                "[dateline] (Dân trí) -",
             ],
         ),
     ],

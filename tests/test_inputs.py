@@ -233,7 +233,8 @@ def test_markdown_without_front_matter(tmp_path: Path) -> None:
     path.write_text("# Tiêu đề bài\n\nDòng một\nvẫn đoạn một.\n\n## Mục\n- ý một\n- ý hai\n")
     article = read_article(str(path))
     assert article.title == "Tiêu đề bài"
-    assert article.paragraphs == ("Dòng một vẫn đoạn một.", "## Mục", "- ý một", "- ý hai")
+    assert article.paragraphs == ("Dòng một vẫn đoạn một.", "Mục", "ý một", "ý hai")
+    assert article.meta.headings == ("Mục",)
 
 
 def test_markdown_front_matter_values(tmp_path: Path) -> None:

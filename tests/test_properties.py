@@ -217,4 +217,4 @@ def test_terminal_colours_and_a_few_controls_are_still_text() -> None:
 def test_a_title_that_is_only_a_player_clock_is_removed() -> None:
     """'0:00 / 3:42' as the first line was read aloud as the episode title."""
     result = clean_article(_article("0:00 / 3:42", ["Nội dung bài viết ở đây."]))
-    assert result.article.title == ""
+    assert result.article.title == "Nội dung bài viết ở đây."  # the text's first line instead

@@ -35,11 +35,14 @@ class Article:
     source_sha256: str
     """Hex digest of the raw bytes read."""
     meta: Metadata = field(default_factory=Metadata)
+    dropped: tuple[Removal, ...] = ()
+    """What the reader left out before cleaning (images, menus, captions ...), each with the
+    reader's rule, so that ``clean --show-removed`` lists everything not spoken."""
 
 
 @dataclass(frozen=True)
 class Removal:
-    """One piece of text that cleaning dropped, and the rule that dropped it."""
+    """One piece of text that a reader or cleaning dropped, and the rule that dropped it."""
 
     rule: str
     text: str

@@ -205,8 +205,8 @@ def clean(
         raise click.UsageError("missing ARTICLE")
     settings = settings_for(ctx, **options)
     cleaned, removed = read_and_clean(article, settings)
-    if show_removed:
-        for line in format_removed(removed):
+    if show_removed:  # what the reader left out, then what cleaning took
+        for line in format_removed((*cleaned.dropped, *removed)):
             click.echo(line)
         return
     click.echo(cleaned.title)

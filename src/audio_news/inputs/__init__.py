@@ -22,6 +22,7 @@ from .detect import (
     ARTICLE_SUFFIXES,
     Kind,
     check_url,
+    is_jina,
     kind_from_content_type,
     kind_from_name,
     sniff,
@@ -130,6 +131,8 @@ def read_article(
     if not text.strip():
         raise InputError(f"{name} is empty")
     kind = kind or sniff(text)
+    if kind is Kind.TEXT and is_jina(text):  # a Jina Reader page saved as .txt
+        kind = Kind.MARKDOWN
     if kind is Kind.HTML:
         from .html import parse_html  # trafilatura and lxml load only for HTML
 

@@ -46,6 +46,17 @@ _HTML_START = re.compile(
     re.I | re.S,
 )
 _HTML_ANYWHERE = re.compile(r"<(?:html|body|article|p|div)[\s>]", re.I)
+JINA_BODY = "\nMarkdown Content:"
+"""The line after which a Jina Reader page holds its Markdown."""
+_JINA_HEAD = re.compile(
+    r"\ATitle:[^\n]*\n(?:[ \t]*\n|[A-Z][A-Za-z ]{0,30}:[^\n]*\n){0,20}?Markdown Content:"
+)
+
+
+def is_jina(text: str) -> bool:
+    """Whether ``text`` is a page as Jina Reader gives it: ``Title:``, ``URL Source:``,
+    ``Published Time:`` lines, then ``Markdown Content:`` and the page as Markdown."""
+    return text.startswith("Title:") and _JINA_HEAD.match(text[:8192]) is not None
 
 
 def url_scheme(source: str) -> str | None:
@@ -87,9 +98,10 @@ def kind_from_content_type(content_type: str | None) -> Kind | None:
 
 
 def sniff(text: str) -> Kind:
-    """Kind by content: YAML front matter is Markdown, an HTML document is HTML, else text."""
+    """Kind by content: YAML front matter or a Jina Reader page is Markdown, an HTML document is
+    HTML, else text."""
     head = text[:4096]
-    if _FRONT_MATTER.match(head):
+    if _FRONT_MATTER.match(head) or is_jina(text):
         return Kind.MARKDOWN
     if _HTML_START.match(head):
         return Kind.HTML

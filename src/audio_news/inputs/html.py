@@ -7,6 +7,7 @@ import difflib
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import lxml.etree  # type: ignore[import-untyped]
@@ -16,18 +17,20 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Document
 
 from ..errors import InputError
-from ..models import Article, Metadata
-from .meta import clip, collapse, date_from_url, iso_date, iso_datetime, xml_text
+from ..models import Article, Metadata, Removal
+from .html_tree import parse_tree
+from .meta import clip, collapse, date_from_url, iso_date, iso_datetime, shorten, xml_text
 
 log = logging.getLogger(__name__)
 
-_XML_DECL = re.compile(r"\A\s*<\?xml[^>]*>", re.I)
+_CODE_TAGS = ("script", "style", "noscript", "template")
+"""Dropped without a word in ``Article.dropped``: their text is code, never article text."""
 _DROP_TAGS = (
-    "script", "style", "noscript", "template", "iframe", "svg", "form", "button", "nav",
-    "aside", "footer", "select", "input", "object", "embed", "audio", "video", "canvas",
+    "iframe", "svg", "form", "button", "nav", "aside", "footer", "select", "input", "object",
+    "embed", "audio", "video", "canvas",
 )  # fmt: skip
 _CHROME = re.compile(
-    r"(?:^|[-_])(?:related|comments?|breadcrumbs?|share|sharing|social|audio|adv?|ads|advert\w*"
+    r"(?:^|[-_])(related|comments?|breadcrumbs?|share|sharing|social|audio|adv?|ads|advert\w*"
     r"|dta|banner|newsletter|sidebar|widget|recommend\w*|tags?|menu|navbar|popup|modal"
     r"|subscribe|rating|interaction|reaction)(?:$|[-_])",
     re.I,
@@ -48,11 +51,6 @@ _DATE_META = (
     "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
     "publish-date", "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date",
 )  # fmt: skip
-_CONTAINER_TAG = re.compile(
-    r"</?(?:div|span|section|article|main|header|font|center|b|i|u|em|strong|small|big"
-    r"|blockquote|ul|ol|dl)(?:\s[^>]*)?>",
-    re.I,
-)
 _MIN_EXTRACTED = 250
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{6,40})"')
 
@@ -71,35 +69,6 @@ def _paragraph_text_sizes(tree: lxml.html.HtmlElement) -> dict[Any, int]:
     return sizes
 
 
-def _parse(text: str) -> tuple[lxml.html.HtmlElement, bool]:
-    """The tree, and whether libxml2 stopped descending at its nesting limit (losing text)."""
-    parser = lxml.html.HTMLParser(huge_tree=True)  # nesting up to 2,048 levels, not 256
-    try:
-        tree = lxml.html.document_fromstring(text, parser=parser)
-    except (lxml.etree.ParserError, ValueError) as e:
-        raise InputError(f"cannot parse HTML: {e}") from e
-    too_deep = any(
-        e.type_name == "ERR_RESOURCE_LIMIT" and "depth" in e.message for e in parser.error_log
-    )
-    return tree, too_deep
-
-
-def parse_tree(text: str) -> lxml.html.HtmlElement:
-    """Parse HTML leniently; ``InputError`` if there is nothing lxml can make a tree of.
-
-    A page nested deeper than the parser goes is read again with its layout containers
-    removed, so that the text past the limit is not dropped in silence.
-    """
-    text = _XML_DECL.sub("", text)
-    tree, too_deep = _parse(text)
-    if too_deep:
-        log.warning("the page nests its tags too deep to parse: reading it without its containers")
-        tree, too_deep = _parse(_CONTAINER_TAG.sub(" ", text))
-        if too_deep:
-            log.warning("the page still nests too deep: text past the limit may be missing")
-    return tree
-
-
 def _is_photo_story(tree: lxml.html.HtmlElement) -> bool:
     if any(_PHOTO_STORY.search(el.get("class") or "") for el in tree.iter("article", "div")):
         return True
@@ -109,10 +78,27 @@ def _is_photo_story(tree: lxml.html.HtmlElement) -> bool:
     return credited >= 3 and credited >= 0.5 * len(texts)
 
 
-def _remove(el: lxml.html.HtmlElement) -> None:
+@dataclass
+class Dropped:
+    """What ``prepare`` took out of one page, each with its rule, in the order taken."""
+
+    page: lxml.html.HtmlElement
+    removals: list[Removal] = field(default_factory=list)
+
+
+def _remove(el: lxml.html.HtmlElement, dropped: Dropped | None = None, rule: str = "") -> None:
+    """Take ``el`` out of its tree; if it was still in the page, note its text under ``rule``."""
     parent = el.getparent()
-    if parent is not None:
-        el.drop_tree()
+    if parent is None:
+        return
+    top = parent
+    for top in el.iterancestors():  # noqa: B007 (the last one is wanted)
+        pass
+    if dropped is not None and top is dropped.page:  # not inside something already dropped
+        text = collapse(" ".join(el.itertext()))
+        if text:
+            dropped.removals.append(Removal(rule=rule, text=shorten(text)))
+    el.drop_tree()
 
 
 def _only_links(p: lxml.html.HtmlElement) -> bool:
@@ -122,11 +108,15 @@ def _only_links(p: lxml.html.HtmlElement) -> bool:
     return bool(text) and text == links
 
 
-def prepare(tree: lxml.html.HtmlElement, *, photo_story: bool) -> None:
-    """Strip chrome, captions (or turn them into text in a photo story) and link teasers."""
+def prepare(tree: lxml.html.HtmlElement, *, photo_story: bool) -> list[Removal]:
+    """Strip chrome, captions (or turn them into text in a photo story) and link teasers; says
+    what went, each with a rule (``html-nav``, ``html-related``, ``html-caption`` ...)."""
+    dropped = Dropped(tree)
     total = max(1, _paragraph_text_sizes(tree)[tree])
-    for el in list(tree.iter(*_DROP_TAGS)):
+    for el in list(tree.iter(*_CODE_TAGS)):
         _remove(el)
+    for el in list(tree.iter(*_DROP_TAGS)):
+        _remove(el, dropped, f"html-{el.tag}")
     # Elements are visited parents first, so each size is still right when it is read.
     sizes = _paragraph_text_sizes(tree)
     for el in list(tree.iter()):
@@ -135,8 +125,9 @@ def prepare(tree: lxml.html.HtmlElement, *, photo_story: bool) -> None:
         if el.getparent() is None:
             continue
         names = _classes(el)
-        if any(_CHROME.search(n) for n in names) and sizes[el] < 0.4 * total:
-            _remove(el)
+        chrome = next((m for m in map(_CHROME.search, names) if m), None)
+        if chrome and sizes[el] < 0.4 * total:
+            _remove(el, dropped, _chrome_rule(chrome.group(1)))
         elif (
             el.tag in {"div", "h2", "h3", "section"}
             and any(_LEAD.search(n) for n in names)
@@ -151,16 +142,25 @@ def prepare(tree: lxml.html.HtmlElement, *, photo_story: bool) -> None:
             paragraph.tail = figure.tail
             figure.getparent().replace(figure, paragraph)
         else:
-            _remove(caption)
+            _remove(caption, dropped, "html-caption")
     if photo_story:
-        return
+        return dropped.removals
     for el in list(tree.iter()):
         if isinstance(el.tag, str) and "caption" in (el.get("class") or "").lower():
-            _remove(el)
+            _remove(el, dropped, "html-caption")
     for p in list(tree.iter("p")):
         if _only_links(p):
-            log.debug("dropping link-only paragraph: %s", collapse(p.text_content()))
-            _remove(p)
+            _remove(p, dropped, "html-link-only")
+    return dropped.removals
+
+
+def _chrome_rule(word: str) -> str:
+    """``html-related``, ``html-share``, ``html-ad`` ... from the class name that marked it."""
+    word = word.lower()
+    for stem in ("advert", "recommend", "comment", "breadcrumb", "tag"):
+        if word.startswith(stem):
+            return f"html-{'ad' if stem == 'advert' else stem}"
+    return f"html-{'ad' if word in {'ads', 'adv'} else word}"
 
 
 def _xml_blocks(el: Any) -> Iterator[tuple[str, str]]:
@@ -318,6 +318,24 @@ def _extract(tree: lxml.html.HtmlElement, url: str | None) -> list[tuple[str, st
     return list(_xml_blocks(body)) if body is not None else []
 
 
+def _not_extracted(page: lxml.html.HtmlElement, spoken: list[str], title: str) -> list[Removal]:
+    """The page's blocks the main-text extractor left out (menus, teasers, its own guesses).
+
+    Blocks are compared whole (a set, not a search of the text) to stay linear in the page.
+    """
+    kept = {t.casefold() for t in spoken}
+    seen: set[str] = set()
+    out: list[Removal] = []
+    for _, text in _fallback_blocks(page):
+        key = text.casefold()
+        bare = collapse(_CREDIT.sub("", text)).casefold()  # a photo story speaks it uncredited
+        if key in seen or key == title.casefold() or key in kept or bare in kept:
+            continue
+        seen.add(key)
+        out.append(Removal(rule="html-extractor", text=shorten(text)))
+    return out
+
+
 def parse_html(text: str, *, source: str, sha256: str, url: str | None = None) -> Article:
     """Build an ``Article`` from a decoded HTML page; ``url`` is where it was fetched from."""
     tree = parse_tree(xml_text(text))  # lxml refuses a tree holding a bell or U+FFFE
@@ -325,7 +343,7 @@ def parse_html(text: str, *, source: str, sha256: str, url: str | None = None) -
     date = _published(tree, info.url or url, info.date)
     photo_story = _is_photo_story(tree)
     work = copy.deepcopy(tree)
-    prepare(work, photo_story=photo_story)
+    dropped = prepare(work, photo_story=photo_story)
     blocks = _extract(copy.deepcopy(work), url)
     if sum(len(t) for _, t in blocks) < _MIN_EXTRACTED:
         # trafilatura is unreliable on very short pages: take their plain blocks instead.
@@ -359,4 +377,5 @@ def parse_html(text: str, *, source: str, sha256: str, url: str | None = None) -
         source=source,
         source_sha256=sha256,
         meta=meta,
+        dropped=(*dropped, *_not_extracted(work, paragraphs, title)),
     )

@@ -1,25 +1,27 @@
-"""Markdown with optional YAML front matter; the body stays raw Markdown for the cleaner."""
+"""Markdown with optional YAML front matter or a Jina Reader header, read as Markdown."""
 
 from __future__ import annotations
 
 import functools
 import logging
 import re
+import unicodedata
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..errors import InputError
 from ..models import Article, Metadata
+from .detect import JINA_BODY, is_jina
+from .markdown_blocks import render
 from .meta import clip, collapse, iso_date, iso_datetime
 
 log = logging.getLogger(__name__)
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _KEY_LINE = re.compile(r"^\s*[\w-]+\s*:")
-_BLANK = re.compile(r"\n[ \t]*\n")
-_BLOCK_START = re.compile(r"^(?:#{1,6}\s|>|[-*+]\s|\d{1,3}[.)]\s|\||!\[|```|~~~)")
-_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
-_LINK_ONLY = re.compile(r"^\[([^\]\n]+)\]\(\s*(\S+?)(?:\s+\"[^\"]*\")?\s*\)$")
-_IMAGE_ONLY = re.compile(r"^!\[([^\]\n]*)\]\(\s*(\S+?)(?:\s+\"[^\"]*\")?\s*\)$")
+_JINA_LINE = re.compile(r"([A-Z][A-Za-z ]{0,30}):[ \t]*(.*)")
+_JINA_KEYS = {"title": "title", "url source": "url", "published time": "date"}
+_TITLE_SITE = re.compile(r"(.{10,}?)\s+[-|–—]\s+([^-|–—]{2,40})")
 # Scraper bots prefix titles with emoji and a bracketed keyword: "🔥 [Đài Loan] Tân tổng thống…".
 _TITLE_TAG = re.compile(r"^[^\w\[]*\[[^\]\n]{1,100}\]\s+(?=\S)")
 
@@ -75,6 +77,37 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return {}, text
 
 
+def split_jina(text: str) -> tuple[dict[str, Any], str] | None:
+    """A Jina Reader page (``Title:``, ``URL Source:``, ``Published Time:``, then ``Markdown
+    Content:``) as front matter and its Markdown; None when ``text`` is not one."""
+    if not is_jina(text):
+        return None
+    head, _, body = text.partition(JINA_BODY)
+    front: dict[str, Any] = {}
+    for line in head.split("\n"):
+        match = _JINA_LINE.fullmatch(line.strip())
+        if match and match.group(1).lower() in _JINA_KEYS:
+            front[_JINA_KEYS[match.group(1).lower()]] = match.group(2).strip()
+    return front, body
+
+
+def _squash(text: str) -> str:
+    """Lower case ASCII letters only: "Tuổi Trẻ" is "tuoitre", as in a host name."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return re.sub(r"[^a-z0-9]", "", plain.encode("ascii", "ignore").decode().lower())
+
+
+def _without_site(title: str, url: str) -> tuple[str, str | None]:
+    """A page title without the site's name after it ("... - VnExpress"), and that name."""
+    match = _TITLE_SITE.fullmatch(title)
+    host = urlsplit(url).hostname or ""
+    if match:
+        site = _squash(match.group(2))
+        if site and any(len(label) >= 4 and label in site for label in host.split(".")):
+            return match.group(1).strip(), match.group(2).strip()
+    return title, None
+
+
 def _pick(front: dict[str, Any], field: str) -> object:
     for key in _KEYS[field]:
         value = front.get(key)
@@ -92,24 +125,6 @@ def _http(value: object) -> str | None:
     return text if text and text.lower().startswith(("http://", "https://")) else None
 
 
-def paragraphs_of(body: str) -> list[str]:
-    """Blocks split on blank lines; soft-wrapped lines joined, block markers start anew."""
-    out: list[str] = []
-    for block in _BLANK.split(body):
-        current: list[str] = []
-        for raw in block.split("\n"):
-            line = raw.strip()
-            if not line:
-                continue
-            if current and _BLOCK_START.match(line):
-                out.append(" ".join(current))
-                current = []
-            current.append(line)
-        if current:
-            out.append(" ".join(current))
-    return out
-
-
 def _title_from_front(value: object) -> str | None:
     title = clip(value, 1000)
     if not title:
@@ -118,46 +133,39 @@ def _title_from_front(value: object) -> str | None:
 
 
 def parse_markdown(text: str, *, source: str, sha256: str) -> Article:
-    """Build an ``Article`` from decoded Markdown."""
-    front, body = split_front_matter(text)
-    paragraphs = paragraphs_of(body)
+    """Build an ``Article`` from decoded Markdown (with YAML front matter or a Jina header)."""
+    jina = split_jina(text)
+    front, body = jina if jina is not None else split_front_matter(text)
+    rendered = render(body)
+    blocks = rendered.blocks
     title = _title_from_front(_pick(front, "title"))
     url = _http(_pick(front, "url"))
-    image = clip(_pick(front, "image"), 2000)
-    link_title: str | None = None
-    # A bot's header: a link to the source and the lead image, before any text.
-    while paragraphs:
-        link = _LINK_ONLY.match(paragraphs[0])
-        picture = _IMAGE_ONLY.match(paragraphs[0])
-        if link and _http(link.group(2)) and link_title is None:
-            link_title, url = collapse(link.group(1)), url or link.group(2)
-        elif picture and image is None:
-            image = picture.group(2)
-        else:
-            break
-        paragraphs.pop(0)
-    if not title:
-        title = link_title
-    if not title and paragraphs:
-        heading = _HEADING.match(paragraphs[0])
-        first = paragraphs.pop(0)
-        title = collapse(heading.group(1)) if heading else first
+    site_name = clip(_pick(front, "site_name"))
+    if jina is not None and title and url:
+        title, site_name = _without_site(title, url)
+    image = clip(_pick(front, "image"), 2000) or rendered.lead_image
+    if rendered.lead_link is not None:  # a bot's header: a link to the source, then the text
+        link_title, href = rendered.lead_link
+        title = title or collapse(link_title) or None
+        url = url or _http(href)
+    if not title and blocks:
+        title = blocks.pop(0).text
     if not title:
         raise InputError(f"{source} has no text")
-    headings = (_HEADING.match(p) for p in paragraphs if p.startswith("#"))
     meta = Metadata(
         author=clip(_pick(front, "author")),
         date=iso_date(_pick(front, "date")),
         published=iso_datetime(_pick(front, "date")),
-        headings=tuple(collapse(h.group(1)) for h in headings if h and h.group(1).strip()),
-        site_name=clip(_pick(front, "site_name")),
+        headings=tuple(b.text for b in blocks if b.kind == "head" and b.text != title),
+        site_name=site_name,
         url=url,
         image=image,
     )
     return Article(
         title=title,
-        paragraphs=tuple(paragraphs),
+        paragraphs=tuple(b.text for b in blocks),
         source=source,
         source_sha256=sha256,
         meta=meta,
+        dropped=tuple(rendered.dropped),
     )

@@ -149,3 +149,12 @@ def clip(value: object, limit: int = 500) -> str | None:
         return None  # YAML read a 5,000-digit hex title as a number: not a title
     text = collapse(str(value))
     return text[:limit] or None
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """``text`` on one line, cut at a word before ``limit`` characters with "…" when longer."""
+    text = collapse(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return (cut if len(cut) > limit // 2 else text[:limit]) + "…"

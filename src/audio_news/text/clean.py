@@ -116,8 +116,8 @@ def clean_article(
 
 
 _TITLE_LINE_CHARS = 150
-_TITLE_MIN_WORDS = 3
-"""Fewer words than this make no title: a leftover domain name, a lone label."""
+_TITLE_MIN_WORDS, _TITLE_WORDS = 3, 16
+"""Fewer words make no title (a leftover domain, a lone label); more are cut with "…"."""
 
 
 def _speakable(text: str) -> bool:
@@ -136,8 +136,12 @@ def _titled_by_its_first_line(article: Article) -> Article:
     log.warning("the title has no words to say: using the text's first line instead")
     if len(first) <= _TITLE_LINE_CHARS and rest:
         return dataclasses.replace(article, title=first, paragraphs=tuple(rest))
-    opening = first[:_TITLE_LINE_CHARS].rsplit(" ", 1)[0]
-    return dataclasses.replace(article, title=f"{opening}…")
+    words = first.split()
+    opening = " ".join(words[:_TITLE_WORDS])
+    while len(opening) > _TITLE_LINE_CHARS:
+        opening = opening.rsplit(" ", 1)[0]
+    cut = opening != " ".join(words)
+    return dataclasses.replace(article, title=f"{opening}…" if cut else opening)
 
 
 def format_removed(removed: Sequence[Removal]) -> list[str]:

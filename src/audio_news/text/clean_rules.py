@@ -140,8 +140,10 @@ def title_tag(draft: Draft) -> Edit:
     return Draft(draft.title[match.end() :], draft.paragraphs), [match.group().strip()]
 
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+# No bracket inside a label and no parenthesis inside an address: each try stops at the next
+# one, so a run of "[" or "[a](" costs linear time, not quadratic.
+_MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_MD_LINK = re.compile(r"(?<!!)\[([^\[\]]+)\]\(([^()\s]*)(?:\s+\"[^\"()]*\")?\)")
 _AUTOLINK = re.compile(r"<(?:https?|mailto):[^>\s]+>")
 
 
