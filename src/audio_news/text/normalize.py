@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from .contexts import read_gold_purity, read_phone_numbers, read_scores
+from .contexts import read_gold_purity, read_house_numbers, read_phone_numbers, read_scores
 from .dates import (
     read_day_months,
     read_fractions,
@@ -139,11 +139,15 @@ def read_ranges(text: str) -> str:
     return _RANGE.sub(lambda m: f"{read_number(m.group(1))} đến {read_number(m.group(2))}", text)
 
 
-_NUMBER_TOKEN = re.compile(r"(?<![\d])(?:" + _NUMBER + r"|\d+(?:\.\d+)+)(?![\d])")
+_NUMBER_TOKEN = re.compile(
+    r"(?<![\d])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:\.\d+)+|\d+(?:,\d+)?)(?![\d])"
+)
+"""A dotted number that is not in thousands (Campuchia 4.0, phiên bản 2.5) is read with chấm."""
 
 
 def read_numbers(text: str) -> str:
-    """34.118 -> ba mươi tư nghìn một trăm mười tám; 32,4 -> ba mươi hai phẩy bốn; 03 -> ba."""
+    """34.118 -> ba mươi tư nghìn một trăm mười tám; 32,4 -> ba mươi hai phẩy bốn; 03 -> ba;
+    4.0 -> bốn chấm không."""
     return _NUMBER_TOKEN.sub(lambda m: read_number(m.group(0)), text)
 
 
@@ -167,6 +171,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     unicode_nfc,
     drop_repeated_abbreviations,
     read_document_codes,
+    read_house_numbers,
     read_phone_numbers,
     read_gold_purity,
     read_months_with_year,
