@@ -151,6 +151,23 @@ def read_numbers(text: str) -> str:
     return _NUMBER_TOKEN.sub(lambda m: read_number(m.group(0)), text)
 
 
+_WORD_SLASH = re.compile(r"(?<=[^\W\d_]{2})\s?/\s?(?=[^\W\d_]{2})")
+_RATIO = re.compile(r"(?i)\b(?:tỷ lệ|tỉ lệ)\b")
+
+
+def read_word_slashes(text: str) -> str:
+    """nâng cấp/hạ cấp -> nâng cấp hoặc hạ cấp; after tỷ lệ a slash is a ratio: tỷ lệ vay
+    margin/vốn hóa -> margin trên vốn hóa."""
+    if "/" not in text:
+        return text
+    ratio = _RATIO.search(text)
+
+    def spoken(m: re.Match[str]) -> str:
+        return " trên " if ratio is not None and ratio.start() < m.start() else " hoặc "
+
+    return _WORD_SLASH.sub(spoken, text)
+
+
 _DIGITS = re.compile(r"\d+")
 
 
@@ -192,6 +209,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     read_fractions,
     read_numbers,
     read_leftover_digits,
+    read_word_slashes,
     read_symbols,
     spell_acronyms,
     tidy_spaces,
