@@ -443,6 +443,110 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
         [],
     ),
     (
+        "space-before-punctuation",
+        ["được pháp luật bảo vệ…Do đó, cần xử lý.", "Ông nói...Rồi đi.", "chờ…nhé"],
+        ["được pháp luật bảo vệ… Do đó, cần xử lý.", "Ông nói... Rồi đi.", "chờ…nhé"],
+        [],
+    ),
+    (
+        "inline-bullet",
+        [
+            "Nhấn nút Nguồn cho đến khi máy tắt. - Với iPhone 7: nhấn nút Giảm. - Với iPhone 6s: "
+            "nhấn nút Home.",
+            "Giá vàng tăng - giảm thất thường.",
+        ],
+        [
+            "Nhấn nút Nguồn cho đến khi máy tắt. Với iPhone 7: nhấn nút Giảm. Với iPhone 6s: "
+            "nhấn nút Home.",
+            "Giá vàng tăng - giảm thất thường.",
+        ],
+        ["-", "-"],
+    ),
+    (
+        "teaser-sentences",
+        [
+            "Trận đấu kết thúc với chiến thắng 2-1 cho Inter. Inter đang tiến rất gần đến ...",
+            "Phải làm khách trên sân Bluenergy, Inter nhập cuộc tự tin.",
+        ],
+        [
+            "Trận đấu kết thúc với chiến thắng 2-1 cho Inter.",
+            "Phải làm khách trên sân Bluenergy, Inter nhập cuộc tự tin.",
+        ],
+        ["Inter đang tiến rất gần đến ..."],
+    ),
+    (
+        "teaser-sentences",
+        [
+            "Preah Sihanouk từng là điểm nóng về tội phạm trực tuyến. Cuối ...",
+            "Ông Hun Many phát biểu tại diễn đàn.",
+            "Trước đó, Preah Sihanouk từng là điểm nóng về tội phạm trực tuyến.",
+        ],
+        [
+            "Ông Hun Many phát biểu tại diễn đàn.",
+            "Trước đó, Preah Sihanouk từng là điểm nóng về tội phạm trực tuyến.",
+        ],
+        ["Cuối ...", "Preah Sihanouk từng là điểm nóng về tội phạm trực tuyến."],
+    ),
+    (
+        "teaser-sentences",
+        [
+            "Công ty VGN Corp hiện đang bị cảnh sát TPHCM ...",
+            "Công ty VNG Corp hiện đang bị cảnh sát TP.HCM điều tra.",
+            "Ông nói rằng mọi việc vẫn bình thường…",
+        ],
+        [
+            "Công ty VNG Corp hiện đang bị cảnh sát TP.HCM điều tra.",
+            "Ông nói rằng mọi việc vẫn bình thường…",
+        ],
+        ["Công ty VGN Corp hiện đang bị cảnh sát TPHCM ..."],
+    ),
+    (
+        "glued-related",
+        [
+            "VTV.vn - Trung Quốc đã đưa ra cảnh báo đỏ về bão địa từ.",
+            "Cơ quan Khí quyển Mỹ thông báo Trái đất hôm 11/5 đã chứng kiến một cơn bão địa từ.",
+            "Bão Mặt Trời mạnh nhất trong 20 năm gây ra cực quang VTV.vn - Trái Đất đã đón một "
+            "cơn bão địa từ.",
+        ],
+        [
+            "VTV.vn - Trung Quốc đã đưa ra cảnh báo đỏ về bão địa từ.",
+            "Cơ quan Khí quyển Mỹ thông báo Trái đất hôm 11/5 đã chứng kiến một cơn bão địa từ.",
+        ],
+        [
+            "Bão Mặt Trời mạnh nhất trong 20 năm gây ra cực quang VTV.vn - Trái Đất đã đón một "
+            "cơn bão địa từ."
+        ],
+    ),
+    (
+        "date-line",
+        [
+            "6 giờ trước",
+            "Ban Thời sự/VOV-Chủ nhật, ngày 12/05/2024 14:00 GMT+7",
+            "Một vụ nổ đã xảy ra 6 giờ trước.",
+        ],
+        ["Một vụ nổ đã xảy ra 6 giờ trước."],
+        ["6 giờ trước", "Ban Thời sự/VOV-Chủ nhật, ngày 12/05/2024 14:00 GMT+7"],
+    ),
+    (
+        "dateline",
+        ["VTV.vn - Trung Quốc hôm 11/5 đã đưa ra cảnh báo đỏ."],
+        ["Trung Quốc hôm 11/5 đã đưa ra cảnh báo đỏ."],
+        ["VTV.vn -"],
+    ),
+    (
+        "caption",
+        [
+            "Biệt phủ của gia đình ông Đỗ Hữu Ca tại xã Kênh Giang. Ảnh Hoàng Dương.",
+            "Trước đó, cơ quan điều tra khám xét chỗ ở của ông Ca tại hai địa chỉ ở quận Hải An "
+            "và huyện Thủy Nguyên, tạm giữ nhiều đồ vật, tài sản là tiền mặt và ngoại tệ.",
+        ],
+        [
+            "Trước đó, cơ quan điều tra khám xét chỗ ở của ông Ca tại hai địa chỉ ở quận Hải An "
+            "và huyện Thủy Nguyên, tạm giữ nhiều đồ vật, tài sản là tiền mặt và ngoại tệ."
+        ],
+        ["Biệt phủ của gia đình ông Đỗ Hữu Ca tại xã Kênh Giang. Ảnh Hoàng Dương."],
+    ),
+    (
         "punctuation-only",
         ["Thật lòng chúng tôi nghe nó phản cảm quá!", ".", "…"],
         ["Thật lòng chúng tôi nghe nó phản cảm quá!"],
@@ -468,9 +572,40 @@ def test_rule_can_be_switched_off(
 
 
 def test_every_rule_has_a_case() -> None:
-    covered = {case[0] for case in CASES} | {"title-tag", "title-repeat"}  # see test_title_*
+    covered = {case[0] for case in CASES} | {"title-tag", "title-site", "title-repeat"}
+    # title rules: see test_title_*
     assert covered == set(RULE_NAMES)
     assert len(RULE_NAMES) == len(set(RULE_NAMES))
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "12 quân nhân mất tích trong vụ nổ - BBC News Tiếng Việt",
+            "12 quân nhân mất tích trong vụ nổ",
+        ),
+        ("Giá vàng hôm nay | VnExpress", "Giá vàng hôm nay"),
+        ("Lao Động", "Lao Động"),
+        ("Ông Nguyễn Văn A - Lao động", "Ông Nguyễn Văn A"),
+        ("Thanh niên tình nguyện - sức trẻ", "Thanh niên tình nguyện - sức trẻ"),
+    ],
+)
+def test_title_site(title: str, expected: str) -> None:
+    result = clean_article(article("Bài viết.", title=title), rules=only("title-site"))
+    assert result.article.title == expected
+
+
+def test_title_site_lets_the_title_repeat_go() -> None:
+    result = clean_article(
+        article(
+            "12 quân nhân Quân khu 7 \u2018mất tích\u2019 trong vụ nổ",
+            "Một vụ nổ đã xảy ra trong đợt diễn tập.",
+            title="12 quân nhân Quân khu 7 'mất tích' trong vụ nổ - BBC News Tiếng Việt",
+        )
+    )
+    assert result.article.title == "12 quân nhân Quân khu 7 'mất tích' trong vụ nổ"
+    assert result.article.paragraphs == ("Một vụ nổ đã xảy ra trong đợt diễn tập.",)
 
 
 def test_title_is_cleaned() -> None:

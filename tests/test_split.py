@@ -253,6 +253,75 @@ CHUNKS: list[tuple[str, str, int, list[str]]] = [
         16,
         ["Địa chỉ", "http://catphcm.b", "ocongan.gov.vn/t", "ra-cuu ở đây"],
     ),
+    (
+        "a spoken score is one pair",
+        "Trận đấu ở vòng ba mươi mốt Serie A với Udinese kết thúc với chiến thắng hai - một dành "
+        "cho thầy trò huấn luyện viên Simone Inzaghi.",
+        100,
+        [
+            "Trận đấu ở vòng ba mươi mốt Serie A với Udinese kết thúc",
+            "với chiến thắng hai - một dành cho thầy trò huấn luyện viên Simone Inzaghi.",
+        ],
+    ),
+    (
+        "a name keeps the number after it",
+        "Mặt khác, lần chiến thắng áp đảo nhất của chứng khoán Việt Nam là vào World Cup hai "
+        "nghìn không trăm hai mươi hai diễn ra ở Qatar khi vê en index tăng đến tám phẩy sáu phần "
+        "trăm.",
+        100,
+        [
+            "Mặt khác, lần chiến thắng áp đảo nhất của chứng khoán Việt Nam",
+            "là vào World Cup hai nghìn không trăm hai mươi hai diễn ra ở Qatar",
+            "khi vê en index tăng đến tám phẩy sáu phần trăm.",
+        ],
+    ),
+    (
+        "a negation keeps its verb",
+        "công ty có trụ sở ở Thành phố Hồ Chí Minh cho biết vào thời điểm đó rằng họ quyết định "
+        "không tiến hành chào bán IPO như đã đăng ký nhưng có kế hoạch nộp đơn đăng ký mới trong "
+        "tương lai.",
+        100,
+        [
+            "công ty có trụ sở ở Thành phố Hồ Chí Minh cho biết vào thời điểm đó rằng họ quyết "
+            "định",
+            "không tiến hành chào bán IPO như đã đăng ký nhưng có kế hoạch nộp đơn đăng ký mới "
+            "trong tương lai.",
+        ],
+    ),
+    (
+        "a linking word never ends a piece",
+        "vê nờ giê không tiết lộ bản chất của cuộc điều tra hay cuộc điều tra sẽ kéo dài bao lâu "
+        "nhưng cho biết họ tiếp tục tích cực hợp tác với các cơ quan chức năng trong quá trình "
+        "điều tra đang diễn ra.",
+        100,
+        [
+            "vê nờ giê không tiết lộ bản chất của cuộc điều tra hay cuộc điều tra sẽ kéo dài bao "
+            "lâu",
+            "nhưng cho biết họ tiếp tục tích cực hợp tác",
+            "với các cơ quan chức năng trong quá trình điều tra đang diễn ra.",
+        ],
+    ),
+    (
+        "a lower-case syllable inside a name",
+        "cho biết công ty này nói trong một thông cáo phát đi chiều ngày sáu tháng chín rằng "
+        "“Công an Thành phố Hồ Chí Minh đã đến thanh tra đột xuất”",
+        100,
+        [
+            "cho biết công ty này nói trong một thông cáo phát đi chiều ngày sáu tháng chín",
+            "rằng “Công an Thành phố Hồ Chí Minh đã đến thanh tra đột xuất”",
+        ],
+    ),
+    (
+        "a number keeps its counted noun",
+        "Hiện tại Inter Milan đang đứng vị trí đầu bảng xếp hạng của Serie A với tám mươi hai "
+        "điểm hơn đội xếp sau AC Milan đến mười bốn điểm trong khi giải chỉ còn lại bảy vòng đấu.",
+        100,
+        [
+            "Hiện tại Inter Milan đang đứng vị trí đầu bảng xếp hạng của Serie A với tám mươi hai "
+            "điểm",
+            "hơn đội xếp sau AC Milan đến mười bốn điểm trong khi giải chỉ còn lại bảy vòng đấu.",
+        ],
+    ),
     ("empty", "  ", 100, []),
 ]
 

@@ -4,7 +4,8 @@ Vietnamese writes one syllable per space, so a space is often inside a word ("un
 set phrase ("so với") or a name ("Sở Tài chính"). Each gap between words gets a cost: free
 before a linking word, dearer just after one, forbidden inside an entry of
 ``data/split_words.toml``, a run of capitalized words, a spoken number or a number and its
-unit (``data/split_breaks.toml``), a short bracket, or an "X - Y" pair. A forbidden gap is
+unit (``data/split_breaks.toml``), a name and the number after it ("World Cup hai nghìn …"),
+a negation and its verb, a short bracket, or an "X - Y" pair. A forbidden gap is
 still taken when nothing else fits the limit. There is no segmenter: the word list plus
 these rules stand in for one.
 """
@@ -49,6 +50,8 @@ class _Tables:
     """Spoken number words: no cut between two of them."""
     units: frozenset[str]
     """Words that stay with a number before them."""
+    holding: frozenset[str]
+    """Words a piece never ends on (a negation, a quantifier)."""
 
 
 @cache
@@ -62,6 +65,7 @@ def _tables() -> _Tables:
         linking,
         frozenset(breaks["avoid_between"]["words"]),
         frozenset(breaks["after_number"]["words"]),
+        frozenset(breaks["avoid_after"]["words"]),
     )
 
 
@@ -77,14 +81,17 @@ def _capitalized(word: str) -> bool:
 def joins_pair(words: list[str], i: int) -> bool:
     """Whether the lone dash ``words[i]`` joins an "X - Y" pair rather than ending a clause.
 
-    It does between two numbers ("2020 – 2025"), between two capitalized words
-    ("Nguyễn Văn Linh - Lê Đình Lý", "Đoàn kết - Phát triển") and inside a bracket
+    It does between two numbers ("2020 – 2025", a spoken score "hai - một"), between two
+    capitalized words ("Nguyễn Văn Linh - Lê Đình Lý", "Đoàn kết - Phát triển") and inside a bracket
     ("(mua vào - bán ra)").
     """
     if i == 0 or i + 1 >= len(words):
         return False
     before, after = words[i - 1], words[i + 1]
     if before[-1:].isdigit() and after[:1].isdigit():
+        return True
+    numbers = _tables().numbers
+    if _bare(before) in numbers and _bare(after) in numbers:
         return True
     if before[-1:] in _BREAKS_AFTER:
         return False
@@ -112,9 +119,13 @@ def _forbidden_gaps(words: list[str], bare: list[str]) -> set[int]:
         if i + 1 == len(words) or words[i][-1:] in _BREAKS_AFTER:
             continue
         left, right = bare[i], bare[i + 1]
-        if _capitalized(words[i]) and _capitalized(words[i + 1]):
+        if _capitalized(words[i + 1]) and _continues_name(words, i):
             gaps.add(i)
         is_number = left in tables.numbers or left[:1].isdigit()
+        if _capitalized(words[i]) and right in tables.numbers:
+            gaps.add(i)
+        if left in tables.holding and right not in tables.numbers:
+            gaps.add(i)
         if is_number and (right in tables.numbers or right in tables.units):
             gaps.add(i)
         if words[i + 1] in DASHES and joins_pair(words, i + 1):
@@ -122,6 +133,16 @@ def _forbidden_gaps(words: list[str], bare: list[str]) -> set[int]:
         if words[i].startswith("("):
             gaps.update(_bracket_gaps(words, i))
     return gaps
+
+
+def _continues_name(words: list[str], i: int) -> bool:
+    """Whether a capitalized words[i + 1] goes on the name that words[i] is in: "Nguyễn Văn",
+    or a lower-case syllable of one ("Sở Tài chính Hà Nội", "Công an Thành phố")."""
+    if _capitalized(words[i]):
+        return True
+    if i == 0 or not _capitalized(words[i - 1]) or words[i - 1][-1:] in _BREAKS_AFTER:
+        return False
+    return _bare(words[i]) not in _tables().linking
 
 
 def _entry_gaps(words: list[str], bare: list[str], i: int) -> range:
@@ -152,10 +173,10 @@ def gap_costs(words: list[str]) -> list[int]:
             costs.append(0)
             continue
         ahead = (bare[i + 1], " ".join(bare[i + 1 : i + 3]), " ".join(bare[i + 1 : i + 4]))
-        if any(phrase in tables.linking for phrase in ahead):
-            costs.append(0)
-        elif bare[i] in tables.linking:
+        if bare[i] in tables.linking:
             costs.append(AFTER_LINK)
+        elif any(phrase in tables.linking for phrase in ahead):
+            costs.append(0)
         else:
             costs.append(ORDINARY)
     for gap in _forbidden_gaps(words, bare):

@@ -43,6 +43,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("spaces", per_paragraph(inline.spaces, title=True)),
     Rule("emoji", per_paragraph(inline.emoji, title=True)),
     Rule("title-tag", inline.title_tag),
+    Rule("title-site", chrome.title_site),
     Rule("markdown-image", per_paragraph(inline.markdown_image)),
     Rule("markdown-link", per_paragraph(inline.markdown_link, title=True)),
     Rule("url", per_paragraph(inline.url)),
@@ -60,9 +61,11 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("caption-line", chrome.caption_line),
     Rule("video-label", chrome.video_label),
     Rule("related-tail", blocks.related_tail),
+    Rule("glued-related", chrome.glued_related),
     Rule("nav-junk", blocks.nav_junk),
     Rule("title-repeat", blocks.title_repeat),
     Rule("teaser", blocks.teaser),
+    Rule("teaser-sentences", chrome.teaser_sentences),
     Rule("caption-repeat", blocks.caption_repeat),
     Rule("caption", blocks.caption),
     Rule("photo-credit", per_paragraph(inline.photo_credit)),
@@ -75,6 +78,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("duplicate", blocks.duplicate),
     Rule("broken-line", blocks.broken_line),
     Rule("space-before-punctuation", per_paragraph(inline.space_before_punctuation)),
+    Rule("inline-bullet", per_paragraph(inline.inline_bullet)),
     Rule("punctuation-only", per_paragraph(inline.punctuation_only)),
 )
 """The rules applied by default, in order."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from audio_news.text.clean_rules import UPPER, Draft, Edit, phrases
+from audio_news.text.clean_rules import UPPER, Draft, Edit, key, phrases
+from audio_news.text.split import split_sentences
 from audio_news.text.tables import alternation
 
 LABEL_MAX_CHARS = 160
@@ -21,6 +22,8 @@ SOURCE_MAX_WORDS = 8
 """A source credit ("Nguồn: Bộ Tài chính") names at most this many words."""
 DATE_WINDOW = 3
 """How many leading paragraphs may be the article's date line."""
+TEASER_WINDOW = 2
+"""How many leading paragraphs may be the feed's teaser."""
 
 
 @cache
@@ -37,6 +40,13 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "source": re.compile(r"(?:^|(?<=[.!?…])\s+)\(?Nguồn\s*:\s*([^.!?:;()]{1,80}?)\)?\.?$"),
         "teaser-line": re.compile(rf"^(?:{teaser})(?:\s*[:>]+\s*|\s+)(?=[{UPPER}\d\"“])"),
         "teaser-end": re.compile(rf"(?<=[.!?…\"”])\s+(?:{teaser}|>>+)\s*[:>]*\s*\S.{{0,200}}$"),
+        "title-site": re.compile(
+            rf"\s+[-–—|]\s+(?:{alternation(phrases()['dateline']['sites'])})\s*$", re.IGNORECASE
+        ),
+        "glued-related": re.compile(
+            rf"^[{UPPER}\d][^.!?]{{15,200}}?\s(?:{alternation(phrases()['dateline']['codes'])})"
+            rf"\s*[-–]\s+[{UPPER}]"
+        ),
     }
 
 
@@ -97,11 +107,62 @@ _DATE_LINE = re.compile(
 )
 
 
+_AGO_LINE = re.compile(r"^\d{1,2}\s+(?:phút|giờ|tiếng|ngày|tuần)\s+trước$", re.IGNORECASE)
+_DESK_DATE_LINE = re.compile(
+    rf"^[^.!?]{{2,60}}?\s*[-–|,]\s*{_WEEKDAY},?\s*(?:ngày\s+)?\d{{1,2}}/\d{{1,2}}/\d{{4}}"
+    r"(?:\s*[-–,]?\s*\d{1,2}[:h]\d{2})?(?:\s*\(?GMT\s*[+-]\s*\d{1,2}\)?)?$",
+    re.IGNORECASE,
+)
+
+
 def date_line(draft: Draft) -> Edit:
-    """The article's date under the title, written out: "5 tháng 12 2024"."""
+    """The article's date under the title: "5 tháng 12 2024", "6 giờ trước", or after the desk's
+    name "Ban Thời sự/VOV-Chủ nhật, ngày 12/05/2024 14:00 GMT+7"."""
     paras = list(draft.paragraphs)
     removed: list[str] = []
     for i in range(min(DATE_WINDOW, len(paras) - 1) - 1, -1, -1):
-        if _DATE_LINE.match(paras[i]):
+        line = paras[i]
+        if _DATE_LINE.match(line) or _AGO_LINE.match(line) or _DESK_DATE_LINE.match(line):
             removed.append(paras.pop(i))
     return Draft(draft.title, tuple(paras)), removed[::-1]
+
+
+def title_site(draft: Draft) -> Edit:
+    """The outlet's name a page title ends with: "12 quân nhân ... - BBC News Tiếng Việt"."""
+    match = _patterns()["title-site"].search(draft.title)
+    if match is None or match.start() == 0:
+        return draft, []
+    return Draft(draft.title[: match.start()], draft.paragraphs), [match.group().strip(" -–—|")]
+
+
+def glued_related(draft: Draft) -> Edit:
+    """Another article's title and lead run together after the body, its agency code between
+    them: "Bão Mặt Trời mạnh nhất trong 20 năm ... ngoạn mục VTV.vn - Trái Đất đã đón ..."."""
+    pattern = _patterns()["glued-related"]
+    paras = list(draft.paragraphs)
+    removed: list[str] = []
+    for i in range(len(paras) - 1, 0, -1):
+        if pattern.match(paras[i]):
+            removed.append(paras.pop(i))
+    return Draft(draft.title, tuple(paras)), removed[::-1]
+
+
+_FEED_CUT = re.compile(r"\s(?:\.\.\.|…)$")
+"""A feed's teaser is cut at a space and ends " ..."; a writer's own ellipsis is glued."""
+
+
+def teaser_sentences(draft: Draft) -> Edit:
+    """What is left of a feed teaser cut with " ..." after the teaser rule: its unfinished last
+    sentence and the sentences the body says again go; whole sentences the body lacks stay."""
+    paras = list(draft.paragraphs)
+    removed: list[str] = []
+    for i in range(min(TEASER_WINDOW, len(paras) - 1)):
+        if not _FEED_CUT.search(paras[i]):
+            continue
+        others = "\n".join(key(p) for p in paras[i + 1 :])
+        sentences = split_sentences(paras[i])
+        removed.append(sentences.pop())
+        kept = [s for s in sentences if key(s) not in others]
+        removed.extend(s for s in sentences if key(s) in others)
+        paras[i] = " ".join(kept)
+    return Draft(draft.title, tuple(p for p in paras if p)), removed

@@ -286,7 +286,9 @@ def credit_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
         rf"\.?\s*$|(?:\s*[-–—]\s*|\s+|^)\(?{bare}\)?\.?$"
     )
     capital = rf"[{UPPER}][{UPPER}{LOWER}]*"
-    no_colon = re.compile(rf"(?<=[.!?…])\s+(?:Ảnh|Video)\s+{capital}(?:\s+{capital}){{0,3}}\s*$")
+    no_colon = re.compile(
+        rf"(?<=[.!?…])\s+(?:Ảnh|Video)\s+{capital}(?:\s+{capital}){{0,3}}\s*\.?\s*$"
+    )
     return inside, trailing, no_colon
 
 
@@ -329,11 +331,21 @@ def closing_mark(text: str) -> tuple[str, list[str]]:
 
 _SPACE_BEFORE = re.compile(r"\s+([,.;:!?])(?=\s|$)")
 _ELLIPSIS_PERIOD = re.compile(r"(\.{3}|…)\s*\.(?=\s|$)")
+_ELLIPSIS_GLUED = re.compile(rf"(?<=[{LOWER}{UPPER}\d\"”])(\.{{3}}|…)(?=[{UPPER}])")
+_INLINE_BULLET = re.compile(rf"(?<=[.!?…:])\s+[-–•]\s+(?=[{UPPER}\d])")
 
 
 def space_before_punctuation(text: str) -> tuple[str, list[str]]:
-    """Stray spaces before punctuation ("phạt nguội ."), and an ellipsis followed by a period."""
-    return _ELLIPSIS_PERIOD.sub(r"\1", _SPACE_BEFORE.sub(r"\1", text)), []
+    """Stray spaces before punctuation ("phạt nguội ."), an ellipsis followed by a period, and
+    an ellipsis glued to the next sentence ("bảo vệ…Do đó" -> "bảo vệ… Do đó")."""
+    text = _ELLIPSIS_PERIOD.sub(r"\1", _SPACE_BEFORE.sub(r"\1", text))
+    return _ELLIPSIS_GLUED.sub(r"\1 ", text), []
+
+
+def inline_bullet(text: str) -> tuple[str, list[str]]:
+    """List dashes run into one paragraph: "... xuất hiện. - Với iPhone 7: ..." loses the dash."""
+    matches = [m.group().strip() for m in _INLINE_BULLET.finditer(text)]
+    return (_INLINE_BULLET.sub(" ", text), matches) if matches else (text, [])
 
 
 def punctuation_only(text: str) -> tuple[str, list[str]]:

@@ -13,15 +13,16 @@ from .numbers import DIGITS, read_digits, read_number
 _SCORE_WORDS = (
     r"tỷ số|tỉ số|thắng|thua|hòa|hoà|dẫn|dẫn trước|chiến thắng|đại thắng|chung cuộc|"
     r"thất bại|cách biệt|kết quả|gỡ hòa|gỡ hoà|gỡ|thắng đậm|thua đậm|đánh bại|vùi dập|hạ|"
-    r"thành|lên"
+    r"thành|lên|lợi thế"
 )
 _SCORE = re.compile(
     r"(?i:\b(" + _SCORE_WORDS + r"))((?:\s+(?:[A-ZĐ][\w]*|đậm|trước|với|thành|lên))*)"
     r"\s+(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\w]|[.,/-]\d)"
 )
 _SCORE_BETWEEN_NAMES = re.compile(r"(?<=[^\W\d_])(\s+)(\d{1,2})\s*[-–]\s*(\d{1,2})(?=\s+[A-ZĐ])")
-_NEEDS_SPORT = frozenset({"thành", "lên"})
-"""After these a score needs another sign of sport in the sentence ("chia thành 2-3 nhóm")."""
+_NEEDS_SPORT = frozenset({"thành", "lên", "lợi thế"})
+"""After these a score needs another sign of sport in the sentence ("chia thành 2-3 nhóm",
+"lợi thế 2-3 điểm phần trăm")."""
 _SPORT = re.compile(
     r"(?i)\b(?:tỷ số|tỉ số|bàn thắng|bàn|ghi|hiệp|phút|trận|thắng|thua|hòa|hoà|dẫn|gỡ)\b"
 )
@@ -49,6 +50,19 @@ def read_scores(text: str) -> str:
         return text
     text = _SCORE.sub(after_word, text)
     return _SCORE_BETWEEN_NAMES.sub(between_names, text)
+
+
+_HOUSE_NUMBER = re.compile(
+    r"(?i:\b(số|nhà|ngõ|ngách|hẻm|kiệt))\s+(\d{1,4})/(\d{1,4}[A-Z]?)(?=\s+[A-ZĐ])"
+)
+
+
+def read_house_numbers(text: str) -> str:
+    """số 24/18D Lê Hồng Phong -> số hai mươi tư trên mười tám D Lê Hồng Phong; hẻm 5/3 Nguyễn
+    Trãi is an address, not the fifth of March."""
+    if "/" not in text:
+        return text
+    return _HOUSE_NUMBER.sub(lambda m: f"{m.group(1)} {m.group(2)} trên {m.group(3)}", text)
 
 
 _PHONE = re.compile(

@@ -31,18 +31,21 @@ def read_date(day: int, month: int, year: int | None = None) -> str:
 
 _FULL_DATE = re.compile(r"(?<![\w.,/-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})" + _END)
 _DATE_RANGE = re.compile(
-    r"(?<![\w.,/-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})\s*[-–—]\s*"
+    r"(?<![\w.,/-])(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}))?\s*[-–—]\s*"
     r"(\d{1,2})([/.-])(\d{1,2})\6(\d{4})" + _END
 )
 
 
 def _full_date(m: re.Match[str], first: int) -> str | None:
-    day, month, year = int(m.group(first)), int(m.group(first + 2)), int(m.group(first + 3))
-    return read_date(day, month, year) if _valid(day, month) else None
+    day, month, year = int(m.group(first)), int(m.group(first + 2)), m.group(first + 3)
+    if not _valid(day, month):
+        return None
+    return read_date(day, month, int(year) if year else None)
 
 
 def read_full_dates(text: str) -> str:
-    """28.7.1929 - 28.7.2009, 5/9/2024, 1.7.2024, 10-10-2024."""
+    """28.7.1929 - 28.7.2009, 20/11-18/12/2022 (the year once, at the end), 5/9/2024,
+    1.7.2024, 10-10-2024."""
 
     def date_range(m: re.Match[str]) -> str:
         start, end = _full_date(m, 1), _full_date(m, 5)
@@ -93,8 +96,16 @@ _FRACTION = re.compile(r"(?<![\w.,/-])(\d+)/(\d+)" + _END)
 _DAY_MONTH_CONTEXT = re.compile(r"(?i)\b(" + _DAY_WORDS + r")\s+(\d{1,2})[.-](\d{1,2})" + _END)
 
 
+_COUNT_OF_TOTAL = re.compile(
+    r"(?<![\w.,/-])(\d{1,3})/(\d{1,3})(?=\s+(?:kỳ|lần|trận|mùa|người|đội|câu|ca|tỉnh|nước|"
+    r"quốc gia|thành viên|trường hợp|địa phương|ngân hàng|doanh nghiệp|công ty)\b)"
+)
+"""thua 3/5 kỳ, 4/6 lần: so many of a count, read "ba trên năm kỳ", never a date."""
+
+
 def read_day_months(text: str) -> str:
-    """28/12; 24-26/12; ngày 16-5; tối 18.1; fractions where the words say so (chiếm 1/3)."""
+    """28/12; 24-26/12; ngày 16-5; tối 18.1; fractions where the words say so (chiếm 1/3);
+    3/5 kỳ -> ba trên năm kỳ."""
 
     def day_range(m: re.Match[str]) -> str:
         first, last, month = int(m.group(1)), int(m.group(2)), int(m.group(3))
@@ -116,6 +127,9 @@ def read_day_months(text: str) -> str:
             return m.group(0)
         return f"{m.group(1)} {read_date(day, month)}"
 
+    text = _COUNT_OF_TOTAL.sub(
+        lambda m: f"{read_int(int(m.group(1)))} trên {read_int(int(m.group(2)))}", text
+    )
     text = _DAY_RANGE_MONTH.sub(day_range, text)
     text = _DAY_MONTH_CONTEXT.sub(context, text)
     return _DAY_MONTH_SLASH.sub(slash, text)

@@ -78,6 +78,8 @@ class UserLexicon:
         after = text[end : end + 2]
         if entry.before_name and not _starts_name(after):
             return None
+        if _is_initials(entry.written) and _PERSON_BEFORE.search(text, 0, start):
+            return None
         spoken = entry.spoken
         if after[:1].isalnum():
             spoken += " "
@@ -110,6 +112,14 @@ class UserLexicon:
     def written_forms(self) -> list[str]:
         """Every written form, in file order."""
         return [entry.written for entry in self.entries]
+
+
+_PERSON_BEFORE = re.compile(r"(?i)\b(?:ông|bà|anh|chị|em|cháu|chú|bé|cụ|bị cáo|bị can)\s+$")
+"""After these, capitals are a person's initials (ông NĐT, bị cáo HCV), not an abbreviation."""
+
+
+def _is_initials(written: str) -> bool:
+    return len(written) >= 2 and written.isalpha() and written.isupper()
 
 
 def _starts_name(after: str) -> bool:

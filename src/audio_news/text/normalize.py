@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from .contexts import read_gold_purity, read_phone_numbers, read_scores
+from .contexts import read_gold_purity, read_house_numbers, read_phone_numbers, read_scores
 from .dates import (
     read_day_months,
     read_fractions,
@@ -139,12 +139,33 @@ def read_ranges(text: str) -> str:
     return _RANGE.sub(lambda m: f"{read_number(m.group(1))} đến {read_number(m.group(2))}", text)
 
 
-_NUMBER_TOKEN = re.compile(r"(?<![\d])(?:" + _NUMBER + r"|\d+(?:\.\d+)+)(?![\d])")
+_NUMBER_TOKEN = re.compile(
+    r"(?<![\d])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:\.\d+)+|\d+(?:,\d+)?)(?![\d])"
+)
+"""A dotted number that is not in thousands (Campuchia 4.0, phiên bản 2.5) is read with chấm."""
 
 
 def read_numbers(text: str) -> str:
-    """34.118 -> ba mươi tư nghìn một trăm mười tám; 32,4 -> ba mươi hai phẩy bốn; 03 -> ba."""
+    """34.118 -> ba mươi tư nghìn một trăm mười tám; 32,4 -> ba mươi hai phẩy bốn; 03 -> ba;
+    4.0 -> bốn chấm không."""
     return _NUMBER_TOKEN.sub(lambda m: read_number(m.group(0)), text)
+
+
+_WORD_SLASH = re.compile(r"(?<=[^\W\d_]{2})\s?/\s?(?=[^\W\d_]{2})")
+_RATIO = re.compile(r"(?i)\b(?:tỷ lệ|tỉ lệ)\b")
+
+
+def read_word_slashes(text: str) -> str:
+    """nâng cấp/hạ cấp -> nâng cấp hoặc hạ cấp; after tỷ lệ a slash is a ratio: tỷ lệ vay
+    margin/vốn hóa -> margin trên vốn hóa."""
+    if "/" not in text:
+        return text
+    ratio = _RATIO.search(text)
+
+    def spoken(m: re.Match[str]) -> str:
+        return " trên " if ratio is not None and ratio.start() < m.start() else " hoặc "
+
+    return _WORD_SLASH.sub(spoken, text)
 
 
 _DIGITS = re.compile(r"\d+")
@@ -167,6 +188,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     unicode_nfc,
     drop_repeated_abbreviations,
     read_document_codes,
+    read_house_numbers,
     read_phone_numbers,
     read_gold_purity,
     read_months_with_year,
@@ -187,6 +209,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     read_fractions,
     read_numbers,
     read_leftover_digits,
+    read_word_slashes,
     read_symbols,
     spell_acronyms,
     tidy_spaces,
