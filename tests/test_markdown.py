@@ -80,9 +80,9 @@ CASES = [
         (),
     ),
     (
-        "ordered items keep their numbers, quotes their text",
+        "ordered items keep their numbers (said before a comma), quotes their text",
         "1. Thứ nhất\n2. Thứ hai\n\n> Trích dẫn\n> tiếp.",
-        ("1. Thứ nhất", "2. Thứ hai", "Trích dẫn tiếp."),
+        ("1, Thứ nhất", "2, Thứ hai", "Trích dẫn tiếp."),
         (),
     ),
     (

@@ -46,7 +46,7 @@ MATTERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("Vê tê vê.vn", "Ban Thời sự", "giê mờ tê", "Bão Mặt Trời mạnh nhất"),
     ),
     "text_genk_2024-06-11_ios-18-beta-1": (
-        ("Giữ nút Nguồn hoặc Side và ngay lập tức kết nối iPhone với máy tính.",),
+        ("hai, Giữ nút Nguồn hoặc Side và ngay lập tức kết nối iPhone với máy tính.",),
         ("xuất hiện. -", "/"),
     ),
     "text_soha_2024-04-13_do-huu-ca-giam-doc-cong-an-hai-phong": (

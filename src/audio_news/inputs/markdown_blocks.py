@@ -200,7 +200,8 @@ class _Walk:
         elif kind == "blockquote_close":
             self.quotes -= 1
         elif kind == "list_item_open":
-            self.items.append(f"{token.info}{token.markup} " if token.info else "")
+            # "1. Tắt nguồn" would be split into a sentence "một." of its own: say "một, ..."
+            self.items.append(f"{token.info}, " if token.info else "")
         elif kind == "list_item_close":
             self.items.pop()
         elif kind in {"paragraph_open", "heading_open", "th_open", "td_open"}:

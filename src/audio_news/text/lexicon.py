@@ -78,7 +78,7 @@ class UserLexicon:
         after = text[end : end + 2]
         if entry.before_name and not _starts_name(after):
             return None
-        if _is_initials(entry.written) and _PERSON_BEFORE.search(text, 0, start):
+        if _is_initials(entry.written) and _PERSON_BEFORE.search(text, max(0, start - 24), start):
             return None
         spoken = entry.spoken
         if after[:1].isalnum():
@@ -87,7 +87,7 @@ class UserLexicon:
             spoken = " " + spoken
         if entry.written.endswith(".") and not text[end:].strip():
             spoken += "."
-        if _SENTENCE_START.search(text, 0, start + 1) and not spoken[:1].isspace():
+        if _SENTENCE_START.search(text, max(0, start - 24), start + 1) and not spoken[:1].isspace():
             spoken = spoken[:1].upper() + spoken[1:]
         return spoken
 
