@@ -5,7 +5,6 @@ not reach (loopback, private ...) unless allowed."""
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 import subprocess
 import sys
@@ -50,18 +49,27 @@ def _allowed(*hosts: str) -> InputLimits:
     return InputLimits(allowed_hosts=frozenset(hosts), fetch_timeout=5)
 
 
+_MEASURE = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+open(sys.argv[1], "w").write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+"""Runs the CLI as a child of a small process: on Linux a child's peak memory starts at that
+of the process it was forked from, and pytest's own hundreds of MB would count."""
+
+
 def _run_measured(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], int]:
     """Run the CLI to the end; its result and its peak resident memory in bytes."""
-    out, err = cwd / "stdout", cwd / "stderr"
+    out, err, peak = cwd / "stdout", cwd / "stderr", cwd / "peak"
+    command = [sys.executable, "-c", _MEASURE, str(peak), sys.executable, "-m", "audio_news"]
     with out.open("w") as stdout, err.open("w") as stderr:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "audio_news", *args],
-            cwd=cwd, env=child_env(), stdout=stdout, stderr=stderr,
-        )  # fmt: skip
-        _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    result = subprocess.CompletedProcess(args, proc.returncode, out.read_text(), err.read_text())
-    return result, usage.ru_maxrss * 1024
+        code = subprocess.run(
+            [*command, *args], cwd=cwd, env=child_env(), stdout=stdout, stderr=stderr
+        ).returncode
+    result = subprocess.CompletedProcess(args, code, out.read_text(), err.read_text())
+    return result, int(peak.read_text()) * 1024
 
 
 @pytest.mark.usefixtures("allow_private_hosts")
