@@ -3,21 +3,19 @@ then the publishing steps (tags, sidecars, page, index)."""
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from .audio import Rendered, render_episode
-from .audio.brand import brand_episode, load_branding
-from .audio.render_cache import load_render, render_key, store_render
-from .config import AudioSettings, Settings
-from .errors import EngineError, InputError, OutputError
-from .fsutil import atomic_path, ensure_writable_dir, make_dir, remove_stale_temps
+from .audio import Rendered
+from .audio.brand import load_branding
+from .config import Settings
+from .errors import EngineError, InputError
+from .fsutil import ensure_writable_dir, remove_stale_temps
 from .inputs import read_article
 from .models import Article, Episode, Removal, Script
 from .output.artwork import cover_name, write_cover
@@ -35,13 +33,13 @@ from .output.naming import (
     source_key,
 )
 from .output.page import write_index, write_page
+from .output.reservation import folder_lock, reserved_stem
 from .output.tags import Picture, cover_picture, tag_episode
 from .progress import Reporter, SilentReporter
+from .rendering import EpisodeAudio
 from .speech.cache import SegmentCache
 from .speech.choice import EngineChoice, Voicing
 from .speech.engines.base import Engine
-from .speech.sections import SectionSynthesis
-from .speech.synthesis import Synthesis, SynthStats
 from .text.clean import clean_article
 from .text.lexicon import load_lexicon
 from .text.normalize import Normalizer
@@ -102,6 +100,8 @@ class Plan:
     """The engine and voices the script was made for."""
     guid: str = ""
     """The episode's identity (``episode_guid``)."""
+    named: bool = False
+    """``stem`` was given by the caller, not chosen from the title."""
 
     def path(self, extension: str) -> Path:
         return self.out_dir / f"{self.stem}{extension}"
@@ -158,7 +158,8 @@ class PublishingStep:
 
 
 def _write_index(_: EpisodeDocument, out_dir: Path) -> Path:
-    return write_index(out_dir)
+    with folder_lock(out_dir):  # runs at once each list the episodes of the others before them
+        return write_index(out_dir)
 
 
 def settings_cover(settings: Settings) -> Picture | None:
@@ -208,6 +209,7 @@ class Producer:
         self.voicing = self.choice.first()
         self.normalizer = make_normalizer(settings)
         self.cache = SegmentCache(settings.resolved_cache_dir()) if settings.use_cache else None
+        self.audio = EpisodeAudio(settings, self.reporter, self.cache, self.branding)
         # The last episode made since ``finish`` ran, and its folder.
         self._unfinished: tuple[EpisodeDocument, Path] | None = None
 
@@ -218,9 +220,9 @@ class Producer:
 
     def plan(self, source: str, stdin: BinaryIO | None = None, stem: str | None = None) -> Plan:
         """Read and script ``source`` and decide where its episode goes: ``stem`` names its
-        files, else the title's slug does."""
+        files, else the title's slug does (``make`` reserves it, or the next free one)."""
         article, removed = read_and_clean(source, self.settings, stdin)
-        return self._plan_for(article, removed, self.voicing, stem)
+        return self._plan_for(article, removed, self.voicing, stem, named=bool(stem))
 
     def _plan_for(
         self,
@@ -228,6 +230,8 @@ class Producer:
         removed: tuple[Removal, ...],
         voicing: Voicing,
         stem: str | None = None,
+        *,
+        named: bool = False,
     ) -> Plan:
         """The plan of an article already read, scripted for ``voicing``'s engine."""
         script = build_script(article, self.normalizer.normalize, voicing.engine.max_chars)
@@ -237,7 +241,7 @@ class Producer:
         branding = self.branding.fingerprint() if self.branding else None
         fingerprint = output_fingerprint(article, self.settings, voicing, branding)
         guid = episode_guid(article, previous_guid(out_dir / f"{stem}.json"))
-        return Plan(prepared, out_dir, stem, fingerprint, voicing, guid)
+        return Plan(prepared, out_dir, stem, fingerprint, voicing, guid, named)
 
     def produce(
         self,
@@ -248,13 +252,25 @@ class Producer:
         stem: str | None = None,
     ) -> Episode | None:
         """Make one episode; None when it was already up to date and ``force`` is off."""
-        plan = self.plan(source, stdin, stem)
-        if not force and is_up_to_date(plan.path(".json"), plan.path(".mp3"), plan.fingerprint):
-            self.reporter.note(f"up to date, skipped: {plan.path('.mp3')}")
-            return None
-        return self.make(plan)
+        article, removed = read_and_clean(source, self.settings, stdin)
+        with reserved_stem(Path(self.settings.out_dir), article, stem) as reserved:
+            plan = self._plan_for(article, removed, self.voicing, reserved, named=bool(stem))
+            if not force and is_up_to_date(plan.path(".json"), plan.path(".mp3"), plan.fingerprint):
+                self.reporter.note(f"up to date, skipped: {plan.path('.mp3')}")
+                return None
+            return self._make_whole(plan)
 
     def make(self, plan: Plan) -> Episode:
+        """Make one planned episode under its name, reserved for the while; a name the title
+        gave that another run took meanwhile gives way to the next free one."""
+        article, removed = plan.prepared.article, plan.prepared.removed
+        given = plan.stem if plan.named else None
+        with reserved_stem(plan.out_dir, article, given) as reserved:
+            if reserved != plan.stem:
+                plan = self._plan_for(article, removed, plan.voicing, reserved)
+            return self._make_whole(plan)
+
+    def _make_whole(self, plan: Plan) -> Episode:
         """Make one planned episode; when its engine fails, make it again, from the start,
         with the next engine of the run (never a mix of two engines' clips)."""
         while True:
@@ -268,7 +284,7 @@ class Producer:
                     f"engine: {plan.voicing.name} failed ({e}); making it again with {after.name}"
                 )
                 article, removed = plan.prepared.article, plan.prepared.removed
-                plan = self._plan_for(article, removed, after, plan.stem)
+                plan = self._plan_for(article, removed, after, plan.stem, named=plan.named)
 
     def _make(self, plan: Plan) -> Episode:
         """Synthesize, assemble and publish one planned episode with its one engine."""
@@ -276,7 +292,9 @@ class Producer:
         remove_stale_temps(plan.out_dir)
         self.reporter.start_article(plan.stem, len(plan.prepared.script.chunks))
         try:
-            rendered, characters = self._render(plan)
+            rendered, characters = self.audio.render(
+                plan.prepared.script, plan.voicing, plan.path(".mp3")
+            )
             credits = Credits.resolve(self.settings.tags, plan.prepared.article.meta)
             document = episode_document(plan, rendered, credits, self.cover)
             self.publish(document, plan.out_dir)
@@ -313,68 +331,6 @@ class Producer:
         for step in self.steps:
             if step.per_batch:
                 step.run(document, out_dir)
-
-    def _render(self, plan: Plan) -> tuple[Rendered, int]:
-        """The episode's MP3, untagged and in place, from the render cache or made now, with
-        its intro and outro; and the characters sent to the engine for it (0 from the cache)."""
-        # Not created up front: a run killed during synthesis leaves nothing behind.
-        with atomic_path(plan.path(".mp3"), create=False) as tmp_mp3:
-            rendered, characters = self._render_speech(plan, tmp_mp3)
-            if self.branding is not None:
-                self.reporter.stage("branding")
-                rendered = brand_episode(tmp_mp3, rendered, self.branding, self.settings.audio)
-            return rendered, characters
-
-    def _render_speech(self, plan: Plan, tmp_mp3: Path) -> tuple[Rendered, int]:
-        """The spoken episode into ``tmp_mp3``: the render cache's copy, else made now."""
-        script, voicing = plan.prepared.script, plan.voicing
-        audio = dataclasses.replace(self.settings.audio, intro=None, outro=None)
-        key = render_key(voicing.name, voicing.voice_id, script.chunks, audio)
-        cached = load_render(self.cache, key) if self.cache is not None else None
-        if cached is not None:
-            make_dir(plan.out_dir)
-            tmp_mp3.write_bytes(cached[0])
-            self.reporter.advance(len(script.chunks))
-            return cached[1], 0
-        with self._synthesis(script, voicing) as synthesis:
-            rendered = render_episode(
-                synthesis.clips,
-                script.chunks,
-                self._audio(voicing),
-                tmp_mp3,
-                self.reporter.stage,
-            )
-            stats: SynthStats = synthesis.result()
-        self._keep_render(key, tmp_mp3, rendered)
-        return rendered, stats.characters
-
-    def _synthesis(self, script: Script, voicing: Voicing) -> Synthesis | SectionSynthesis:
-        """Synthesis of the script's chunks, to run while assembly reads its clips."""
-        texts = [chunk.text for chunk in script.chunks]
-        options: dict[str, Any] = {
-            "speed": self.settings.audio.speed,
-            "jobs": self.settings.engine.jobs,
-            "cache": self.cache,
-            "on_done": self.reporter.advance,
-        }
-        if voicing.title is None:
-            return Synthesis(voicing.engine, texts, **options)
-        titles = sum(1 for chunk in script.chunks if chunk.paragraph == 0)
-        return SectionSynthesis(voicing.title, voicing.engine, texts, titles, **options)
-
-    def _audio(self, voicing: Voicing) -> AudioSettings:
-        """What assembly applies: no stretching when the engine spoke at the run's speed."""
-        audio = self.settings.audio
-        return dataclasses.replace(audio, speed=1.0) if voicing.engine.applies_speed else audio
-
-    def _keep_render(self, key: str, mp3: Path, rendered: Rendered) -> None:
-        if self.cache is None:
-            return
-        try:
-            store_render(self.cache, key, mp3, rendered)
-        except OutputError as e:
-            # Only a shortcut for the next run; an unwritable cache was already reported.
-            log.debug("render not cached: %s", e)
 
 
 def produce(

@@ -4,11 +4,12 @@ the guid it keeps for life, and the fingerprint that says whether it is up to da
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -150,33 +151,46 @@ def source_key(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _held_by_another(json_path: Path, article: Article) -> bool:
+def same_article(article: Article, key: str | None, sha256: str | None) -> bool:
+    """Whether an episode made from the source named by ``key`` (``source_key``) with bytes
+    ``sha256`` is ``article``'s: the same path or URL (edited or not), or the same bytes."""
+    if article.source != "-" and key == source_key(article.source):
+        return True
+    return sha256 == article.source_sha256
+
+
+def held_by_another(json_path: Path, article: Article) -> bool:
     """Whether the episode document at ``json_path`` was made from a different article."""
     try:
         document = EpisodeDocument.load(json_path)
     except InputError:
         return False
-    if article.source != "-" and (
-        document.source_key == source_key(article.source)
-        # written before source_key existed, when ``source`` was the path or URL as given
-        or (document.source_key is None and document.source == article.source)
-    ):
+    # written before source_key existed, when ``source`` was the path or URL as given
+    legacy = document.source_key is None and document.source == article.source != "-"
+    if legacy or document.source_sha256 is None:
         return False
-    return document.source_sha256 not in (None, article.source_sha256)
+    return not same_article(article, document.source_key, document.source_sha256)
 
 
-def episode_stem(out_dir: Path, article: Article) -> str:
-    """The title's slug, or ``slug-2``, ``slug-3``... when another article already holds it;
-    ``index-episode`` and the like for a slug the folder's own files use.
-
-    Two articles with one title never overwrite each other; the same article (same source
-    or same bytes) keeps its name, so a re-run finds it up to date.
-    """
+def stem_candidates(article: Article) -> Iterator[str]:
+    """The names an episode of ``article`` may take, in order: the title's slug, then
+    ``slug-2``, ``slug-3``...; ``index-episode`` and the like for a slug the folder's own
+    files use."""
     slug = slugify(article.title)
     if slug in FOLDER_STEMS:
         slug = f"{slug}-{FALLBACK_SLUG}"
-    stem, n = slug, 1
-    while _held_by_another(out_dir / f"{stem}.json", article):
-        n += 1
-        stem = f"{slug}-{n}"
-    return stem
+    yield slug
+    for n in itertools.count(2):
+        yield f"{slug}-{n}"
+
+
+def episode_stem(out_dir: Path, article: Article) -> str:
+    """The first of ``stem_candidates`` no other article holds.
+
+    Two articles with one title never overwrite each other; the same article (same source
+    or same bytes) keeps its name, so a re-run finds it up to date. Runs at the same time
+    choose through ``reservation.reserved_stem``, which also skips names being made.
+    """
+    return next(
+        s for s in stem_candidates(article) if not held_by_another(out_dir / f"{s}.json", article)
+    )
