@@ -192,6 +192,12 @@ CHUNKS: list[tuple[str, str, int, list[str]]] = [
         ["Giá vàng miếng SJC hôm nay", "(mua vào - bán ra)", "ở mức tám mươi triệu đồng"],
     ),
     (
+        "a quoted headline stays whole when it fits",
+        "Báo Dân Trí đăng bài “Công an có mặt tại trụ sở công ty ở thành phố” hôm thứ Năm",
+        60,
+        ["Báo Dân Trí đăng bài", "“Công an có mặt tại trụ sở công ty ở thành phố” hôm thứ Năm"],
+    ),
+    (
         "a number stays with its unit",
         "Đoạn đường dài hai mươi lăm ki lô mét được khởi công sáng nay",
         30,

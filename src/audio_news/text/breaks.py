@@ -5,7 +5,7 @@ set phrase ("so với") or a name ("Sở Tài chính"). Each gap between words g
 before a linking word, dearer just after one, forbidden inside an entry of
 ``data/split_words.toml``, a run of capitalized words, a spoken number or a number and its
 unit (``data/split_breaks.toml``), a name and the number after it ("World Cup hai nghìn …"),
-a negation and its verb, a short bracket, or an "X - Y" pair. A forbidden gap is
+a negation and its verb, a short bracket or quotation, or an "X - Y" pair. A forbidden gap is
 still taken when nothing else fits the limit. There is no segmenter: the word list plus
 these rules stand in for one.
 """
@@ -33,6 +33,8 @@ EXTRA_PIECE = 3_000
 """Added for a cut that leaves more than the fewest pieces can hold: one more request."""
 BRACKET_WORDS = 8
 """A bracket of at most this many words is kept whole."""
+QUOTE_WORDS = 24
+"""A quotation of at most this many words (a quoted headline) is kept whole when it fits."""
 LONGEST_ENTRY = 5
 """Syllables in the longest word-list entry that is looked for."""
 
@@ -132,6 +134,8 @@ def _forbidden_gaps(words: list[str], bare: list[str]) -> set[int]:
             gaps.update((i, i + 1))
         if words[i].startswith("("):
             gaps.update(_bracket_gaps(words, i))
+        if words[i].startswith("“"):
+            gaps.update(_quote_gaps(words, i))
     return gaps
 
 
@@ -159,6 +163,13 @@ def _entry_gaps(words: list[str], bare: list[str], i: int) -> range:
 def _bracket_gaps(words: list[str], i: int) -> range:
     for j in range(i, min(len(words), i + BRACKET_WORDS)):
         if ")" in words[j]:
+            return range(i, j)
+    return range(0)
+
+
+def _quote_gaps(words: list[str], i: int) -> range:
+    for j in range(i, min(len(words), i + QUOTE_WORDS)):
+        if "”" in words[j]:
             return range(i, j)
     return range(0)
 
