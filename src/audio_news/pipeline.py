@@ -4,9 +4,9 @@ then the publishing steps (tags, sidecars, page, index)."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -23,17 +23,18 @@ from .output.captions import build_captions, write_captions, write_transcript
 from .output.chapters import build_chapters, write_chapters
 from .output.episode import Credits, EpisodeDocument, write_document
 from .output.naming import (
+    current_document,
     episode_guid,
     episode_stem,
-    is_up_to_date,
     output_fingerprint,
     previous_guid,
     published_source,
     published_url,
     source_key,
 )
-from .output.page import write_index, write_page
-from .output.reservation import folder_lock, reserved_stem
+from .output.page import index_lists, page_in_place, write_page
+from .output.publishing import PublishingStep, file_in_place, write_folder_index
+from .output.reservation import reserved_stem
 from .output.tags import Picture, cover_picture, tag_episode
 from .progress import Reporter, SilentReporter
 from .rendering import EpisodeAudio
@@ -143,25 +144,6 @@ def episode_document(
     )
 
 
-@dataclass(frozen=True)
-class PublishingStep:
-    """One thing done with an assembled episode; ``publishing_steps`` lists them in order."""
-
-    name: str
-    """Shown as the stage while it runs."""
-    run: Callable[[EpisodeDocument, Path], object]
-    """Takes the episode's document and the output folder."""
-    player: bool = False
-    """Part of the web player, which ``--no-player`` leaves out."""
-    per_batch: bool = False
-    """Run once after a batch's episodes (``Producer.finish``) rather than after each."""
-
-
-def _write_index(_: EpisodeDocument, out_dir: Path) -> Path:
-    with folder_lock(out_dir):  # runs at once each list the episodes of the others before them
-        return write_index(out_dir)
-
-
 def settings_cover(settings: Settings) -> Picture | None:
     return cover_picture(Path(settings.tags.cover)) if settings.tags.cover else None
 
@@ -169,20 +151,28 @@ def settings_cover(settings: Settings) -> Picture | None:
 def publishing_steps(settings: Settings) -> tuple[PublishingStep, ...]:
     """What is done with an assembled MP3, in order.
 
-    The JSON, with its fingerprint, marks the episode done, so it comes after the MP3 is
-    tagged and the other files are in place. The index lists the whole folder: a batch
-    writes it once.
+    The JSON, with its fingerprint, marks the episode's audio done, so it comes after the
+    MP3 is tagged and the episode's other files are in place. The index lists the whole
+    folder: a batch writes it once, after the JSONs.
     """
     cover = settings_cover(settings)
     steps = (
-        PublishingStep("tagging", functools.partial(tag_episode, cover=cover)),
-        PublishingStep("captions", write_captions),
-        PublishingStep("transcript", write_transcript),
-        PublishingStep("chapters", write_chapters),
-        PublishingStep("cover", functools.partial(write_cover, cover=cover)),
-        PublishingStep("document", write_document),
-        PublishingStep("page", write_page, player=True),
-        PublishingStep("index", _write_index, player=True, per_batch=True),
+        PublishingStep(
+            "tagging", functools.partial(tag_episode, cover=cover), file_in_place(lambda d: d.audio)
+        ),
+        PublishingStep("captions", write_captions, file_in_place(lambda d: d.vtt_name)),
+        PublishingStep("transcript", write_transcript, file_in_place(lambda d: d.transcript_name)),
+        PublishingStep(
+            "chapters",
+            write_chapters,
+            file_in_place(lambda d: d.chapters_name if d.chapters else None),
+        ),
+        PublishingStep(
+            "cover", functools.partial(write_cover, cover=cover), file_in_place(lambda d: d.image)
+        ),
+        PublishingStep("page", write_page, page_in_place, player=True),
+        PublishingStep("document", write_document, file_in_place(lambda d: d.json_name)),
+        PublishingStep("index", write_folder_index, index_lists, player=True, per_batch=True),
     )
     return tuple(step for step in steps if settings.player or not step.player)
 
@@ -207,7 +197,14 @@ class Producer:
         else:
             self.choice = EngineChoice(settings.engine, self.reporter.note, probe=True)
         self.voicing = self.choice.first()
-        self.normalizer = make_normalizer(settings)
+        lexicon = load_lexicon(settings.text.lexicon) if settings.text.lexicon else None
+        self.normalizer = Normalizer(lexicon)
+        self.inputs: dict[str, str | None] = {
+            "lexicon": lexicon.sha256 if lexicon else None,
+            "cover": hashlib.sha256(self.cover.data).hexdigest() if self.cover else None,
+            **(self.branding.fingerprint() if self.branding else {}),
+        }
+        """The SHA-256 of each file read besides the articles, for the fingerprint."""
         self.cache = SegmentCache(settings.resolved_cache_dir()) if settings.use_cache else None
         self.audio = EpisodeAudio(settings, self.reporter, self.cache, self.branding)
         # The last episode made since ``finish`` ran, and its folder.
@@ -238,8 +235,7 @@ class Producer:
         prepared = Prepared(article, removed, script)
         out_dir = Path(self.settings.out_dir)
         stem = stem or episode_stem(out_dir, article)
-        branding = self.branding.fingerprint() if self.branding else None
-        fingerprint = output_fingerprint(article, self.settings, voicing, branding)
+        fingerprint = output_fingerprint(article, self.settings, voicing, self.inputs)
         guid = episode_guid(article, previous_guid(out_dir / f"{stem}.json"))
         return Plan(prepared, out_dir, stem, fingerprint, voicing, guid, named)
 
@@ -255,10 +251,33 @@ class Producer:
         article, removed = read_and_clean(source, self.settings, stdin)
         with reserved_stem(Path(self.settings.out_dir), article, stem) as reserved:
             plan = self._plan_for(article, removed, self.voicing, reserved, named=bool(stem))
-            if not force and is_up_to_date(plan.path(".json"), plan.path(".mp3"), plan.fingerprint):
-                self.reporter.note(f"up to date, skipped: {plan.path('.mp3')}")
-                return None
+            if not force:
+                json_path, mp3_path = plan.path(".json"), plan.path(".mp3")
+                current = current_document(json_path, mp3_path, plan.fingerprint)
+                if current is not None:
+                    return self._complete(plan, current)
             return self._make_whole(plan)
+
+    def _complete(self, plan: Plan, document: EpisodeDocument) -> Episode | None:
+        """Make again what is missing of an episode whose audio is up to date (a deleted
+        caption file, page or index), from its document; None when nothing is missing."""
+        pending = self._unfinished is not None  # the batch's index is written anyway
+        missing = [
+            step
+            for step in self.steps
+            if not (step.per_batch and pending) and not step.done(document, plan.out_dir)
+        ]
+        if not missing:
+            self.reporter.note(f"up to date, skipped: {plan.path('.mp3')}")
+            return None
+        names = ", ".join(step.name for step in missing)
+        self.reporter.note(f"up to date but for its {names}, made again: {plan.path('.mp3')}")
+        for step in missing:
+            if not step.per_batch:
+                step.run(document, plan.out_dir)
+        if any(step.per_batch for step in missing):
+            self._unfinished = (document, plan.out_dir)
+        return _episode(plan, document)
 
     def make(self, plan: Plan) -> Episode:
         """Make one planned episode under its name, reserved for the while; a name the title
@@ -300,19 +319,7 @@ class Producer:
             self.publish(document, plan.out_dir)
         finally:
             self.reporter.finish_article()
-        return Episode(
-            title=document.title,
-            slug=plan.stem,
-            mp3_path=str(plan.path(".mp3")),
-            json_path=str(plan.path(".json")),
-            vtt_path=str(plan.path(".vtt")),
-            duration=document.duration,
-            segments=document.segments,
-            engine=document.engine,
-            voice=document.voice,
-            loudness_lufs=rendered.loudness_lufs,
-            characters=characters,
-        )
+        return _episode(plan, document, rendered.loudness_lufs, characters)
 
     def publish(self, document: EpisodeDocument, out_dir: Path) -> None:
         """Run the publishing steps that follow each episode."""
@@ -331,6 +338,24 @@ class Producer:
         for step in self.steps:
             if step.per_batch:
                 step.run(document, out_dir)
+
+
+def _episode(
+    plan: Plan, document: EpisodeDocument, loudness: float | None = None, characters: int = 0
+) -> Episode:
+    return Episode(
+        title=document.title,
+        slug=plan.stem,
+        mp3_path=str(plan.path(".mp3")),
+        json_path=str(plan.path(".json")),
+        vtt_path=str(plan.path(".vtt")),
+        duration=document.duration,
+        segments=document.segments,
+        engine=document.engine,
+        voice=document.voice,
+        loudness_lufs=loudness,
+        characters=characters,
+    )
 
 
 def produce(

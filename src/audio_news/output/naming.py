@@ -60,11 +60,12 @@ def output_fingerprint(
     article: Article,
     settings: Settings,
     engine: Speaker,
-    branding: Mapping[str, str | None] | None = None,
+    inputs: Mapping[str, str | None] | None = None,
 ) -> str:
     """What decides an episode's content; an unchanged fingerprint means up to date.
 
-    ``branding`` names the intro's and outro's bytes (``Branding.fingerprint``).
+    ``inputs`` names the bytes of each file the run reads besides the article (the lexicon,
+    the cover, the intro and outro) by their SHA-256: a file edited in place counts.
     """
     relevant: dict[str, object] = {
         "version": __version__,
@@ -72,20 +73,24 @@ def output_fingerprint(
         "engine": engine.name,
         "voice": engine.voice_id,
         "settings": settings.content(),
+        "inputs": dict(inputs or {}),
     }
-    if branding:
-        relevant["branding"] = dict(branding)
     blob = json.dumps(relevant, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def is_up_to_date(json_path: Path, mp3_path: Path, fingerprint: str) -> bool:
+def current_document(json_path: Path, mp3_path: Path, fingerprint: str) -> EpisodeDocument | None:
+    """The document at ``json_path`` when it and the MP3 it describes are what ``fingerprint``
+    makes now: the episode's audio is up to date (its other files may still be missing)."""
     if not mp3_path.is_file():
-        return False
+        return None
     try:
-        return EpisodeDocument.load(json_path).fingerprint == fingerprint
+        document = EpisodeDocument.load(json_path)
     except InputError:
-        return False
+        return None
+    if document.fingerprint != fingerprint or document.audio != mp3_path.name:
+        return None
+    return document
 
 
 EPISODE_NAMESPACE = uuid.UUID("3f0c5a52-8f1e-4d7b-9a0e-6c2b1d4e5f70")

@@ -148,7 +148,7 @@ def render_index(out_dir: Path, title: str | None = None) -> str:
             '<article class="anp-item">\n'
             f'<h2><a href="{quote(episode.page_name)}">{html.escape(episode.title)}</a></h2>\n'
             f'<p class="anp-meta">{_meta_line(episode)}</p>\n'
-            f'<div class="audio-news-player" data-episode="{quote(episode.json_name)}"'
+            f'<div class="audio-news-player" {_listed(episode)}'
             ' data-title="off" data-preload="none"></div>\n'
             "</article>"
         )
@@ -171,6 +171,25 @@ def render_index(out_dir: Path, title: str | None = None) -> str:
         ),
         ld=series_ld(title, episodes, url, url(FEED_NAME) if has_feed else None),
     )
+
+
+def _listed(episode: EpisodeDocument) -> str:
+    """What of the index's entry for ``episode`` names it."""
+    return f'data-episode="{quote(episode.json_name)}"'
+
+
+def index_lists(episode: EpisodeDocument, out_dir: Path) -> bool:
+    """Whether the folder's index is in place and lists ``episode``."""
+    try:
+        return _listed(episode) in (Path(out_dir) / INDEX_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def page_in_place(episode: EpisodeDocument, out_dir: Path) -> bool:
+    """Whether ``episode``'s page and the player's assets it loads are in the folder."""
+    names = (episode.page_name, *ASSETS)
+    return all((Path(out_dir) / name).is_file() for name in names)
 
 
 def write_page(episode: EpisodeDocument, out_dir: Path) -> Path:

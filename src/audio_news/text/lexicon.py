@@ -10,6 +10,7 @@ with the keys ``written``, ``spoken`` and the optional flags. Flags default to
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -47,9 +48,11 @@ class LexiconEntry:
 
 @dataclass(frozen=True)
 class UserLexicon:
-    """An ordered set of entries compiled into one regular expression (longest form first)."""
+    """An ordered set of entries, found in text word by word (longest form first)."""
 
     entries: tuple[LexiconEntry, ...]
+    sha256: str | None = field(default=None, compare=False)
+    """Hex digest of the file the entries were read from: it decides episodes' content."""
     _matcher: FormMatcher = field(init=False, repr=False, compare=False)
     _exact: dict[str, LexiconEntry] = field(init=False, repr=False, compare=False)
     _folded: dict[str, LexiconEntry] = field(init=False, repr=False, compare=False)
@@ -170,7 +173,7 @@ def _entry(row: Mapping[str, object], where: str) -> LexiconEntry:
     )
 
 
-def parse_csv(text: str, source: str = "<csv>") -> UserLexicon:
+def parse_csv(text: str, source: str = "<csv>", sha256: str | None = None) -> UserLexicon:
     """Entries from CSV text with a ``written,spoken,...`` header; '#' lines are comments."""
     reader = csv_records(text)
     try:
@@ -185,10 +188,10 @@ def parse_csv(text: str, source: str = "<csv>") -> UserLexicon:
         ]
     except csv.Error as e:
         raise ConfigError(f"{source}: not valid CSV ({e})") from e
-    return UserLexicon(tuple(entries))
+    return UserLexicon(tuple(entries), sha256)
 
 
-def parse_toml(text: str, source: str = "<toml>") -> UserLexicon:
+def parse_toml(text: str, source: str = "<toml>", sha256: str | None = None) -> UserLexicon:
     """Entries from TOML text: a ``[words]`` table and/or ``[[entry]]`` tables."""
     try:
         data = tomllib.loads(text)
@@ -212,7 +215,7 @@ def parse_toml(text: str, source: str = "<toml>") -> UserLexicon:
         entries.append(_entry(table, f"{source} [[entry]] number {number}"))
     if not entries:
         raise ConfigError(f"{source}: no [words] or [[entry]] found")
-    return UserLexicon(tuple(entries))
+    return UserLexicon(tuple(entries), sha256)
 
 
 def load_lexicon(path: str | Path) -> UserLexicon:
@@ -234,7 +237,7 @@ def load_lexicon(path: str | Path) -> UserLexicon:
         raise ConfigError(f"cannot read lexicon {path}: {e.strerror or e}") from e
     suffix = path.suffix.lower()
     if suffix == ".toml":
-        return parse_toml(text, str(path))
+        return parse_toml(text, str(path), hashlib.sha256(data).hexdigest())
     if suffix == ".csv":
-        return parse_csv(text, str(path))
+        return parse_csv(text, str(path), hashlib.sha256(data).hexdigest())
     raise ConfigError(f"lexicon {path}: use a .toml or .csv file")
