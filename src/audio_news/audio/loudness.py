@@ -21,6 +21,8 @@ LAME_INPUT_SCALE_DB = 20 * math.log10(0.95)
 """libmp3lame scales its input by 0.95 (its default ``scale``); every level drops this much."""
 TRUE_PEAK_MARGIN_DB = 0.5
 """Headroom between the limiter's sample ceiling and the true-peak target (codec overshoot)."""
+TRUE_PEAK_TOLERANCE_DB = 0.2
+"""An episode's true peak may pass its ceiling by this much before it is encoded again."""
 MAX_LIMITING_DB = 12.0
 """Never limit peaks by more than this to reach the loudness target."""
 
