@@ -257,12 +257,13 @@ def _lead(tree: lxml.html.HtmlElement, body_opening: str | None) -> str | None:
     element, where main-text extraction does not look. It comes before the body's first
     paragraph; a teaser further down belongs to some other article's listing."""
     for el in tree.iter("p", "h2", "h3", "div", "section"):
+        is_lead = any(_LEAD_ELEMENT.search(n) for n in _classes(el))
+        if not is_lead and el.tag != "p":
+            continue  # a container's text is its whole subtree: read only what may be wanted
         text = collapse(el.text_content())
         if body_opening is not None and el.tag == "p" and text == body_opening:
             return None
-        if not any(_LEAD_ELEMENT.search(n) for n in _classes(el)):
-            continue
-        if any(d.tag in _BLOCKS - {"p"} for d in el.iterdescendants()):
+        if not is_lead or any(d.tag in _BLOCKS - {"p"} for d in el.iterdescendants()):
             continue
         if _LEAD_CHARS[0] <= len(text) <= _LEAD_CHARS[1]:
             return text
