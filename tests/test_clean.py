@@ -79,9 +79,14 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
         [
             "Cổng thông tin điện tử của CATP (http://catphcm.bocongan.gov.vn).",
             "Xem tại https://www.rfi.fr/vi/20240520-tan-tong-thong.html hôm nay.",
+            "https://kenh14.vn/tinh-trang-hien-tai-20240602190637116.chn",
         ],
         ["Cổng thông tin điện tử của CATP.", "Xem tại rfi.fr hôm nay."],
-        ["(http://catphcm.bocongan.gov.vn)", "https://www.rfi.fr/vi/20240520-tan-tong-thong.html"],
+        [
+            "(http://catphcm.bocongan.gov.vn)",
+            "https://www.rfi.fr/vi/20240520-tan-tong-thong.html",
+            "https://kenh14.vn/tinh-trang-hien-tai-20240602190637116.chn",
+        ],
     ),
     (
         "markdown-markers",
@@ -112,6 +117,21 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
         ["Đọc tiếp", "Ông đọc tiếp bản luận tội."],
         ["Ông đọc tiếp bản luận tội."],
         ["Đọc tiếp"],
+    ),
+    (
+        "read-more",
+        [
+            "Ông mời bạn đọc vào chuyên mục này xem các tin mới.",
+            "Mời bạn đọc vào chuyên mục Giáo dục Khoa học xem các tin, bài liên quan.",
+        ],
+        ["Ông mời bạn đọc vào chuyên mục này xem các tin mới."],
+        ["Mời bạn đọc vào chuyên mục Giáo dục Khoa học xem các tin, bài liên quan."],
+    ),
+    (
+        "caption",
+        ["Tin, ảnh: HÀ LINH", "Giữ vững an ninh biên giới.", "Bài và ảnh: Nguyễn Văn A"],
+        ["Giữ vững an ninh biên giới."],
+        ["Tin, ảnh: HÀ LINH", "Bài và ảnh: Nguyễn Văn A"],
     ),
     (
         "share-chrome",
@@ -528,6 +548,12 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
         ["6 giờ trước", "Ban Thời sự/VOV-Chủ nhật, ngày 12/05/2024 14:00 GMT+7"],
     ),
     (
+        "date-line",
+        ["Thứ Bảy 13/07/2024 , 14:42 (GMT+7)", "Link xem trực tiếp Chung kết DIFF 2024"],
+        ["Link xem trực tiếp Chung kết DIFF 2024"],
+        ["Thứ Bảy 13/07/2024 , 14:42 (GMT+7)"],
+    ),
+    (
         "dateline",
         ["VTV.vn - Trung Quốc hôm 11/5 đã đưa ra cảnh báo đỏ."],
         ["Trung Quốc hôm 11/5 đã đưa ra cảnh báo đỏ."],
@@ -545,6 +571,62 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
             "và huyện Thủy Nguyên, tạm giữ nhiều đồ vật, tài sản là tiền mặt và ngoại tệ."
         ],
         ["Biệt phủ của gia đình ông Đỗ Hữu Ca tại xã Kênh Giang. Ảnh Hoàng Dương."],
+    ),
+    (
+        "pointer-tail",
+        [
+            "Đến nay, đa số trường THPT công lập trên địa bàn đã hoàn tất việc tuyển sinh.",
+            "Danh sách tra cứu",
+            "Thí sinh, phụ huynh thí sinh tra cứu danh sách chỉ tiêu năm học 2024 - 2025 tại đây:",
+            "Bảng điểm chuẩn trúng tuyển bổ sung vào lớp 10 THPT công lập 2024 - 2025 tại Hà Nội",
+            "Bảng điểm chuẩn trúng tuyển bổ sung vào lớp 10 THPT chuyên năm 2024 - 2025",
+        ],
+        ["Đến nay, đa số trường THPT công lập trên địa bàn đã hoàn tất việc tuyển sinh."],
+        [
+            "Danh sách tra cứu",
+            "Thí sinh, phụ huynh thí sinh tra cứu danh sách chỉ tiêu năm học 2024 - 2025 tại đây:",
+            "Bảng điểm chuẩn trúng tuyển bổ sung vào lớp 10 THPT công lập 2024 - 2025 tại Hà Nội",
+            "Bảng điểm chuẩn trúng tuyển bổ sung vào lớp 10 THPT chuyên năm 2024 - 2025",
+        ],
+    ),
+    (
+        "pointer-tail",
+        [
+            "Lịch thi đấu vòng bảng được công bố như sau:",
+            "Ngày 5/6: Việt Nam gặp Lào",
+            "Quý độc giả có thể xem lại trận đấu tại đây: đường link sẽ được cập nhật.",
+        ],
+        [
+            "Lịch thi đấu vòng bảng được công bố như sau:",
+            "Ngày 5/6: Việt Nam gặp Lào",
+            "Quý độc giả có thể xem lại trận đấu tại đây: đường link sẽ được cập nhật.",
+        ],
+        [],
+    ),
+    (
+        "bare-caption",
+        [
+            "Đội tuyển bóng bàn Thanh Hóa giành 4 HCV, 2 HCĐ tại giải năm nay",
+            "4 tay vợt của Thanh Hóa gồm Nguyễn Xuân Phúc, Phan Tiến Đạt, Nguyễn Đình Thắng, "
+            "Trương Đức Cường đã xuất sắc giành HCV ở nội dung đồng đội nam lứa tuổi 12-13",
+            "Giải diễn ra từ ngày 17 đến 24/7 tại TP Đà Nẵng với sự tham gia của hơn 900 VĐV "
+            "thuộc các CLB đến từ 32 tỉnh, thành, ngành trên cả nước tham gia tranh tài.",
+            "HLV trưởng đội tuyển bóng bàn Thanh Hóa Nguyễn Xuân Thuận và Nguyễn Xuân Phúc "
+            "(2 HCV) và Nguyễn Hải Anh (HCĐ)",
+            "Thành tích này khẳng định chất lượng đào tạo trẻ.",
+        ],
+        [
+            "Đội tuyển bóng bàn Thanh Hóa giành 4 HCV, 2 HCĐ tại giải năm nay",
+            "Giải diễn ra từ ngày 17 đến 24/7 tại TP Đà Nẵng với sự tham gia của hơn 900 VĐV "
+            "thuộc các CLB đến từ 32 tỉnh, thành, ngành trên cả nước tham gia tranh tài.",
+            "Thành tích này khẳng định chất lượng đào tạo trẻ.",
+        ],
+        [
+            "4 tay vợt của Thanh Hóa gồm Nguyễn Xuân Phúc, Phan Tiến Đạt, Nguyễn Đình Thắng, "
+            "Trương Đức Cường đã xuất sắc giành HCV ở nội dung đồng đội nam lứa tuổi 12-13",
+            "HLV trưởng đội tuyển bóng bàn Thanh Hóa Nguyễn Xuân Thuận và Nguyễn Xuân Phúc "
+            "(2 HCV) và Nguyễn Hải Anh (HCĐ)",
+        ],
     ),
     (
         "punctuation-only",
@@ -572,7 +654,13 @@ def test_rule_can_be_switched_off(
 
 
 def test_every_rule_has_a_case() -> None:
-    covered = {case[0] for case in CASES} | {"title-tag", "title-site", "title-repeat"}
+    covered = {case[0] for case in CASES} | {
+        "title-tag",
+        "title-site",
+        "title-repeat",
+        "title-word",
+        "title-cut",
+    }
     # title rules: see test_title_*
     assert covered == set(RULE_NAMES)
     assert len(RULE_NAMES) == len(set(RULE_NAMES))

@@ -260,23 +260,29 @@ class Producer:
 
     def _complete(self, plan: Plan, document: EpisodeDocument) -> Episode | None:
         """Make again what is missing of an episode whose audio is up to date (a deleted
-        caption file, page or index), from its document; None when nothing is missing."""
+        caption file or page), from its document; None when the episode lacks nothing.
+
+        The folder's index is the batch's: one that does not list the episode yet (another
+        run made it a moment ago and is about to list it) is written again at ``finish``,
+        and the episode counts as up to date.
+        """
         pending = self._unfinished is not None  # the batch's index is written anyway
         missing = [
             step
             for step in self.steps
             if not (step.per_batch and pending) and not step.done(document, plan.out_dir)
         ]
-        if not missing:
-            self.reporter.note(f"up to date, skipped: {plan.path('.mp3')}")
-            return None
-        names = ", ".join(step.name for step in missing)
-        self.reporter.note(f"up to date but for its {names}, made again: {plan.path('.mp3')}")
-        for step in missing:
-            if not step.per_batch:
-                step.run(document, plan.out_dir)
         if any(step.per_batch for step in missing):
             self._unfinished = (document, plan.out_dir)
+        own = [step for step in missing if not step.per_batch]
+        if not own:
+            again = "; the folder's index is written again" if missing else ""
+            self.reporter.note(f"up to date, skipped: {plan.path('.mp3')}{again}")
+            return None
+        names = ", ".join(step.name for step in own)
+        self.reporter.note(f"up to date but for its {names}, made again: {plan.path('.mp3')}")
+        for step in own:
+            step.run(document, plan.out_dir)
         return _episode(plan, document)
 
     def make(self, plan: Plan) -> Episode:

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 from audio_news.errors import ConfigError
 from audio_news.models import Article, Removal
+from audio_news.text import clean_bare as bare
 from audio_news.text import clean_blocks as blocks
 from audio_news.text import clean_chrome as chrome
 from audio_news.text import clean_rules as inline
+from audio_news.text import clean_title as titles
 from audio_news.text.clean_rules import Draft, Rule, per_paragraph
 
 log = logging.getLogger(__name__)
@@ -61,13 +63,17 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("caption-line", chrome.caption_line),
     Rule("video-label", chrome.video_label),
     Rule("related-tail", blocks.related_tail),
+    Rule("pointer-tail", chrome.pointer_tail),
     Rule("glued-related", chrome.glued_related),
     Rule("nav-junk", blocks.nav_junk),
     Rule("title-repeat", blocks.title_repeat),
+    Rule("title-word", titles.title_word),
+    Rule("title-cut", titles.title_cut),
     Rule("teaser", blocks.teaser),
     Rule("teaser-sentences", chrome.teaser_sentences),
     Rule("caption-repeat", blocks.caption_repeat),
     Rule("caption", blocks.caption),
+    Rule("bare-caption", bare.bare_caption),
     Rule("photo-credit", per_paragraph(inline.photo_credit)),
     Rule("source-credit", per_paragraph(chrome.source_credit)),
     Rule("date-line", chrome.date_line),

@@ -1,8 +1,9 @@
 """Cleaning rules for page chrome that newspapers print between paragraphs.
 
 Credits that are not photo credits (BBC's "Nguồn hình ảnh, Getty Images", "Nguồn: Reuters"),
-keyword lines ("Từ khóa: ..."), "ĐỌC THÊM" and ">>" teasers, a video's label ending in a colon
-and a date line under the title. The words they look for are in ``data/clean_phrases.toml``.
+keyword lines ("Từ khóa: ..."), "ĐỌC THÊM" and ">>" teasers, a video's label ending in a colon,
+a date line under the title, and a closing pointer to links or tables. The words they look
+for are in ``data/clean_phrases.toml``.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def teaser_link(text: str) -> tuple[str, list[str]]:
 _WEEKDAY = r"(?:Thứ (?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|Chủ nhật)"
 _DATE_LINE = re.compile(
     rf"^(?:(?:Cập nhật|Đăng|Ngày đăng)\s*:?\s*)?(?:{_WEEKDAY},?\s*)?(?:ngày\s+)?"
-    r"\d{1,2}\s+tháng\s+\d{1,2},?\s+(?:năm\s+)?\d{4}"
+    r"(?:\d{1,2}\s+tháng\s+\d{1,2},?\s+(?:năm\s+)?\d{4}|\d{1,2}/\d{1,2}/\d{4})"
     r"(?:\s*[-–,]?\s*(?:lúc\s+)?\d{1,2}[:h]\d{2})?(?:\s*\(?GMT\s*[+-]\s*\d{1,2}\)?)?$",
     re.IGNORECASE,
 )
@@ -166,3 +167,38 @@ def teaser_sentences(draft: Draft) -> Edit:
         removed.extend(s for s in sentences if key(s) in others)
         paras[i] = " ".join(kept)
     return Draft(draft.title, tuple(p for p in paras if p)), removed
+
+
+POINTER_TAIL_LINES = 3
+"""At most this many link or table titles follow the closing pointer."""
+HEADING_MAX_WORDS = 12
+"""A subheading: a line of at most this many words with no stop at its end."""
+
+
+def _is_heading(paragraph: str) -> bool:
+    return len(paragraph.split()) <= HEADING_MAX_WORDS and not paragraph.rstrip().endswith(
+        (".", "!", "?", ":", ";", "…")
+    )
+
+
+_POINTER = re.compile(
+    r"(?:\btại đây|\b(?:các |những )?(?:đường )?link(?: sau| dưới đây)?|\bliên kết (?:sau|dưới đây)"
+    r"|\b(?:bảng|video|clip) (?:sau|dưới đây))\s*:\s*$",
+    re.IGNORECASE,
+)
+
+
+def pointer_tail(draft: Draft) -> Edit:
+    """The article's end pointing at what a listener cannot follow, with the titles of the
+    links or tables after it and a subheading over it: "... tra cứu danh sách tại đây:",
+    "truy cập các link sau:"."""
+    paras = draft.paragraphs
+    for i in range(len(paras) - 1, max(0, len(paras) - 1 - POINTER_TAIL_LINES) - 1, -1):
+        if i > 0 and _POINTER.search(paras[i]):
+            titles = paras[i + 1 :]
+            if any(p.rstrip().endswith((".", "!", "?")) for p in titles):
+                break
+            if i > 1 and _is_heading(paras[i - 1]):  # the subheading over the links
+                i -= 1
+            return Draft(draft.title, paras[:i]), list(paras[i:])
+    return draft, []

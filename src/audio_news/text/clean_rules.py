@@ -174,9 +174,12 @@ def _host(address: str) -> str:
 
 
 def url(text: str) -> tuple[str, list[str]]:
-    """Web addresses: one in parentheses goes; a bare one is read as its host name only."""
+    """Web addresses: one in parentheses or standing alone as the paragraph goes; one in a
+    sentence is read as its host name only."""
     if "http" not in text and "www." not in text:
         return text, []
+    if _BARE_URL.fullmatch(text.strip()):
+        return "", [text.strip()]
     removed = [m.group().strip() for m in _URL_ASIDE.finditer(text)]
     text = _URL_ASIDE.sub("", text)
 

@@ -12,7 +12,11 @@ import re
 
 from .numbers import read_int, read_month
 
-_DAY_WORDS = r"(?:ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|mồng|mùng|rạng sáng|từ|đến|tới)"
+_DAY_WORDS = (
+    r"(?:ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|mồng|mùng|rạng sáng|từ|đến|tới)"
+    r"(?:\s+(?:sớm|muộn|nay|qua|mai|tối|khuya))?"
+)
+"""Sáng sớm 30-9, tối muộn 12-3, hôm nay 25.4: a day-month after these is a date."""
 _FRACTION_WORDS = r"(?:chiếm|khoảng|gần|hơn|bằng|còn|mất|tăng|giảm|được)"
 _END = r"(?![\w]|[.,/-]\d)"
 
@@ -96,6 +100,16 @@ _FRACTION = re.compile(r"(?<![\w.,/-])(\d+)/(\d+)" + _END)
 _DAY_MONTH_CONTEXT = re.compile(r"(?i)\b(" + _DAY_WORDS + r")\s+(\d{1,2})[.-](\d{1,2})" + _END)
 
 
+_BOUND_WORDS = ("từ", "đến", "tới")
+_COUNTED = re.compile(
+    r"\s+(?!(?:đến|tới|và|hoặc|sang|tại|ở|trong|trên|với|khi|để|của|lúc|vào|cho|theo|này|"
+    r"vừa|qua|sau|trước|thì|là|đã|sẽ|nhưng|mà)\b|năm \d)[^\W\d_]",
+    re.IGNORECASE,
+)
+"""từ 5-6 người: a word after the pair that is not a preposition or conjunction is what it
+counts, so the pair is a range, not a date."""
+
+
 _COUNT_OF_TOTAL = re.compile(
     r"(?<![\w.,/-])(\d{1,3})/(\d{1,3})(?=\s+(?:kỳ|lần|trận|mùa|người|đội|câu|ca|tỉnh|nước|"
     r"quốc gia|thành viên|trường hợp|địa phương|ngân hàng|doanh nghiệp|công ty)\b)"
@@ -123,7 +137,8 @@ def read_day_months(text: str) -> str:
 
     def context(m: re.Match[str]) -> str:
         day, month = int(m.group(2)), int(m.group(3))
-        if not _valid(day, month):
+        counted = m.group(1).lower() in _BOUND_WORDS and _COUNTED.match(m.string, m.end())
+        if not _valid(day, month) or counted:
             return m.group(0)
         return f"{m.group(1)} {read_date(day, month)}"
 

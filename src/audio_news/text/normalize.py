@@ -140,7 +140,8 @@ def read_ranges(text: str) -> str:
 
 
 _NUMBER_TOKEN = re.compile(
-    r"(?<![\d])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:\.\d+)+|\d+(?:,\d+)?)(?![\d])"
+    r"(?<![\d])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3}){2,}|\d+(?:\.\d+)+|\d+(?:,\d+)?)"
+    r"(?![\d])"
 )
 """A dotted number that is not in thousands (Campuchia 4.0, phiên bản 2.5) is read with chấm."""
 

@@ -17,6 +17,9 @@ MAX_DIGITS = 18
 """Longer digit strings are read one digit at a time (they are codes, not amounts)."""
 
 _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_ENGLISH_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3}){2,}|[1-9]\d{0,2},\d00")
+"""Commas between thousands, as English writes them: two or more groups (1,250,000), or one
+group ending in 00 (55,900 tỷ), which a Vietnamese decimal never does (it would be 55,9)."""
 
 
 def _read_tens_units(n: int) -> str:
@@ -101,7 +104,10 @@ def read_fraction_digits(digits: str) -> str:
 
 
 def read_number(text: str) -> str:
-    """Read a written Vietnamese number: '1.234.567', '2,5', '32,4', '03', '4.300'."""
+    """Read a written Vietnamese number: '1.234.567', '2,5', '32,4', '03', '4.300', and the
+    English '55,900'."""
+    if _ENGLISH_THOUSANDS.fullmatch(text):
+        return read_integer_text(text.replace(",", ""))
     whole, _, decimals = text.partition(",")
     if _THOUSANDS.fullmatch(whole):
         spoken = read_integer_text(whole.replace(".", ""))
