@@ -604,6 +604,18 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
         [],
     ),
     (
+        "byline",
+        ["Tàu Parker sẽ bay gần Mặt Trời.", "Con tàu phá kỷ lục.", "An Khang (Theo Live Science)"],
+        ["Tàu Parker sẽ bay gần Mặt Trời.", "Con tàu phá kỷ lục."],
+        ["An Khang (Theo Live Science)"],
+    ),
+    (
+        "share-chrome",
+        ["Wongbut ghi bàn phút 79.", "Nguồn: [Link nguồn]Nguồn: [Link nguồn]"],
+        ["Wongbut ghi bàn phút 79."],
+        ["Nguồn: [Link nguồn]Nguồn: [Link nguồn]"],
+    ),
+    (
         "bare-caption",
         [
             "Đội tuyển bóng bàn Thanh Hóa giành 4 HCV, 2 HCĐ tại giải năm nay",

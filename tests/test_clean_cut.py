@@ -29,6 +29,12 @@ def rules(*names: str) -> tuple:
         ),
         ("iOS 18 quá lỗi? Đây là cách hạ cấp về ...", "iOS 18 quá lỗi?"),
         ("Giá vàng hôm nay - Giá vàng SJC tăng mạnh vào ...", "Giá vàng hôm nay"),
+        # No clause: the words that only lead into what was cut go.
+        (
+            "Nghệ sĩ Nhân dân Thanh Điền hé lộ tình trạng sức khỏe sau khi ...",
+            "Nghệ sĩ Nhân dân Thanh Điền hé lộ tình trạng sức khỏe",
+        ),
+        ("Giá vàng trong nước tăng mạnh trong những ...", "Giá vàng trong nước tăng mạnh"),
         # Nothing whole enough to stop at: the title stays as the feed gave it.
         (
             "Ngỡ ngàng 'tỷ số đối đầu' giữa chứng khoán Việt Nam và các kỳ ...",

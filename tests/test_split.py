@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audio_news.errors import ConfigError
+from audio_news.text.breaks import FORBIDDEN, gap_costs
 from audio_news.text.split import abbreviations, chunk_text, split_sentences
 from audio_news.text.tables import read_toml
 
@@ -328,6 +329,47 @@ CHUNKS: list[tuple[str, str, int, list[str]]] = [
             "hơn đội xếp sau AC Milan đến mười bốn điểm trong khi giải chỉ còn lại bảy vòng đấu.",
         ],
     ),
+    (
+        "an office name with và in it, and a tense word with its verb",
+        "Theo điểm chuẩn bổ sung vào lớp mười vừa được Sở Giáo dục và Đào tạo Hà Nội phê duyệt "
+        "tối mười hai tháng bảy,",
+        100,
+        [
+            "Theo điểm chuẩn bổ sung vào lớp mười",
+            "vừa được Sở Giáo dục và Đào tạo Hà Nội phê duyệt tối mười hai tháng bảy,",
+        ],
+    ),
+    (
+        "a pair of compass points",
+        "Dữ liệu của CWA cho thấy cơn bão này di chuyển theo hướng tây - tây bắc với tốc độ chín "
+        "ki lô mét trên giờ,",
+        100,
+        [
+            "Dữ liệu của CWA cho thấy cơn bão này di chuyển",
+            "theo hướng tây - tây bắc với tốc độ chín ki lô mét trên giờ,",
+        ],
+    ),
+    (
+        "a language keeps its name, a school level its words",
+        "Bảng điểm chuẩn trúng tuyển bổ sung vào lớp mười trung học phổ thông chuyên và lớp mười "
+        "chương trình song ngữ tiếng Pháp năm hai nghìn không trăm hai mươi tư",
+        100,
+        [
+            "Bảng điểm chuẩn trúng tuyển bổ sung vào lớp mười trung học phổ thông chuyên",
+            "và lớp mười chương trình song ngữ tiếng Pháp năm hai nghìn không trăm hai mươi tư",
+        ],
+    ),
+    (
+        "a time keeps the word that governs it",
+        "Chung kết và bế mạc Lễ hội pháo hoa quốc tế Đà Nẵng sẽ được phát sóng trực tiếp trên kênh "
+        "Vê tê vê một vào lúc hai mươi giờ mười phút hôm nay.",
+        100,
+        [
+            "Chung kết và bế mạc Lễ hội pháo hoa quốc tế Đà Nẵng",
+            "sẽ được phát sóng trực tiếp trên kênh Vê tê vê một vào lúc hai mươi giờ mười phút "
+            "hôm nay.",
+        ],
+    ),
     ("empty", "  ", 100, []),
 ]
 
@@ -428,3 +470,40 @@ def test_word_table_holds_the_issue_examples_once_each() -> None:
     entries = [word for group in table.values() for word in group["words"]]
     assert len(entries) == len(set(entries)) >= 300
     assert {"ung thư", "tài chính", "so với", "trong khi", "mua vào", "bán ra"} <= set(entries)
+
+
+@pytest.mark.parametrize(
+    ("words", "gap"),
+    [
+        ("song ngữ tiếng Pháp năm", 2),
+        ("mưa lớn ở tỉnh Quảng Ninh", 3),
+        ("cơn bão Krathon đang", 1),
+        ("vào lúc hai mươi giờ", 1),
+        ("khoảng 220 ki lô mét", 0),
+        ("hướng tây - tây bắc", 1),
+        ("hướng tây - tây bắc", 2),
+        ("lớp mười vừa được Sở", 2),
+        ("Sở Giáo dục và Đào tạo Hà Nội", 2),
+        ("trong những ngày qua đã", 2),
+        ("không thể đánh bại cựu Tổng thống Donald", 4),
+        ("ngày 24/12 giờ Mỹ (17h53", 2),
+        ("một trong những thương vụ", 0),
+        ("bày tỏ mong muốn ông", 2),
+    ],
+)
+def test_cuts_that_are_forbidden(words: str, gap: int) -> None:
+    assert gap_costs(words.split())[gap] == FORBIDDEN
+
+
+@pytest.mark.parametrize(
+    ("words", "gap"),
+    [
+        ("ông nói tiếng Việt", 1),  # "nói | tiếng Việt" is a cut before the name's word
+        ("đến tỉnh Quảng Ninh", 0),
+        ("hướng tây - Hà Nội", 1),
+        ("giá vàng trên thị trường", 1),
+        ("giờ Mỹ (mười bảy giờ", 1),  # a bracket opens after the name
+    ],
+)
+def test_cuts_that_stay_allowed(words: str, gap: int) -> None:
+    assert gap_costs(words.split())[gap] < FORBIDDEN

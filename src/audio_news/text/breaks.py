@@ -31,13 +31,16 @@ SHORT_PENALTY = 5_000
 """Added for a piece under half its ideal length: taken only to avoid a forbidden cut."""
 EXTRA_PIECE = 3_000
 """Added for a cut that leaves more than the fewest pieces can hold: one more request."""
-BRACKET_WORDS = 8
-"""A bracket of at most this many words is kept whole."""
+BRACKET_WORDS = 12
+"""A bracket of at most this many words is kept whole ("(giảm từ không phẩy hai mươi lăm đến
+một điểm)" is ten)."""
 QUOTE_WORDS = 24
 """A quotation of at most this many words (a quoted headline) is kept whole when it fits."""
-LONGEST_ENTRY = 5
+LONGEST_ENTRY = 6
 """Syllables in the longest word-list entry that is looked for."""
 
+_QUESTION_TAILS = frozenset({"hay", "hoặc"})
+"""Before these a negation ends a question ("có can thiệp hay không") and may end a piece."""
 _PUNCT = ".,;:!?…\"'”“’‘()[]«»„"
 _BREAKS_AFTER = ',;:!?…"”’)]»'
 
@@ -54,6 +57,12 @@ class _Tables:
     """Words that stay with a number before them."""
     holding: frozenset[str]
     """Words a piece never ends on (a negation, a quantifier)."""
+    naming: frozenset[str]
+    """Words that stay with the capitalised name after them ("tiếng Pháp")."""
+    governing: frozenset[str]
+    """Words that stay with the number after them ("lúc hai mươi giờ")."""
+    directions: frozenset[str]
+    """Compass points: a dash between two makes a pair ("tây - tây bắc")."""
 
 
 @cache
@@ -68,7 +77,27 @@ def _tables() -> _Tables:
         frozenset(breaks["avoid_between"]["words"]),
         frozenset(breaks["after_number"]["words"]),
         frozenset(breaks["avoid_after"]["words"]),
+        frozenset(breaks["before_name"]["words"]),
+        frozenset(breaks["before_number"]["words"]),
+        frozenset(breaks["directions"]["words"]),
     )
+
+
+def dangling_words(words: list[str]) -> int:
+    """How many of the last words only lead into what would follow them: a linking word, a
+    negation or quantifier ("... sức khỏe sau khi" ends in two)."""
+    tables = _tables()
+    count = 0
+    while count < len(words):
+        last = _bare(words[len(words) - 1 - count])
+        pair = " ".join(_bare(w) for w in words[len(words) - 2 - count : len(words) - count])
+        if count + 2 <= len(words) and pair in tables.linking:
+            count += 2
+        elif last in tables.linking or last in tables.holding:
+            count += 1
+        else:
+            return count
+    return count
 
 
 def _bare(word: str) -> str:
@@ -92,8 +121,10 @@ def joins_pair(words: list[str], i: int) -> bool:
     before, after = words[i - 1], words[i + 1]
     if before[-1:].isdigit() and after[:1].isdigit():
         return True
-    numbers = _tables().numbers
-    if _bare(before) in numbers and _bare(after) in numbers:
+    tables = _tables()
+    if _bare(before) in tables.numbers and _bare(after) in tables.numbers:
+        return True
+    if _bare(before) in tables.directions and _bare(after) in tables.directions:
         return True
     if before[-1:] in _BREAKS_AFTER:
         return False
@@ -124,9 +155,15 @@ def _forbidden_gaps(words: list[str], bare: list[str]) -> set[int]:
         if _capitalized(words[i + 1]) and _continues_name(words, i):
             gaps.add(i)
         is_number = left in tables.numbers or left[:1].isdigit()
-        if _capitalized(words[i]) and right in tables.numbers:
+        if _capitalized(words[i]) and right in tables.numbers and words[i + 1][:1] != "(":
             gaps.add(i)
-        if left in tables.holding and right not in tables.numbers:
+        ends_question = i > 0 and bare[i - 1] in _QUESTION_TAILS  # "... hay không | tôi"
+        if left in tables.holding and right not in tables.numbers and not ends_question:
+            gaps.add(i)
+        named = left in tables.naming or " ".join(bare[max(0, i - 1) : i + 1]) in tables.naming
+        if named and _capitalized(words[i + 1]) and not right[:1].isdigit():
+            gaps.add(i)
+        if left in tables.governing and (right in tables.numbers or right[:1].isdigit()):
             gaps.add(i)
         if is_number and (right in tables.numbers or right in tables.units):
             gaps.add(i)

@@ -271,7 +271,7 @@ _DATETIME = (
 _WORD = rf"[{UPPER}][{LOWER}{UPPER}.]*"
 _NAMES = rf"{_WORD}(?:\s+{_WORD}){{0,4}}"
 _BYLINE_LINE = re.compile(
-    rf"^(?:{_NAMES}(?:\s*[-–,/]\s*{_NAMES})*(?:\s*\((?:tổng hợp|theo [^()]{{1,40}})\))?"
+    rf"^(?:{_NAMES}(?:\s*[-–,/]\s*{_NAMES})*(?:\s*\((?:[Tt]ổng hợp|[Tt]heo [^()]{{1,40}})\))?"
     rf"(?:\s*[-–,]\s*{_DATETIME})?|{_DATETIME})$"
 )
 _CAPS = rf"[{UPPER}][{UPPER}.]*"

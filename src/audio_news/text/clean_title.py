@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from audio_news.text.breaks import dangling_words
 from audio_news.text.clean_rules import Draft, Edit
 
 TITLE_MIN_WORDS = 4
@@ -53,16 +54,21 @@ def title_word(draft: Draft) -> Edit:
 
 
 def title_cut(draft: Draft) -> Edit:
-    """A cut title ends at its last whole clause:
-    "... VNG bị công an điều tra; báo Việt ..." -> "... VNG bị công an điều tra"."""
+    """A cut title ends at its last whole clause, else loses the words that only lead into
+    what was cut: "... VNG bị công an điều tra; báo Việt ..." -> "... VNG bị công an điều
+    tra"; "... tình trạng sức khỏe sau khi ..." -> "... tình trạng sức khỏe"."""
     title = draft.title.strip()
     if not _FEED_CUT.search(title):
         return draft, []
+    words = _FEED_CUT.sub("", title).split()
     ends = list(_CLAUSE_END.finditer(_FEED_CUT.sub("", title)))
-    if not ends:
+    if ends:
+        last = ends[-1]
+        head = title[: last.end() if last.group() in "?!" else last.start()].rstrip()
+    elif (dangling := dangling_words(words)) > 0:
+        head = " ".join(words[:-dangling])
+    else:
         return draft, []
-    last = ends[-1]
-    head = title[: last.end() if last.group() in "?!" else last.start()].rstrip()
     if len(head.split()) < TITLE_MIN_WORDS:
         return draft, []
     return Draft(head, draft.paragraphs), [title[len(head) :].strip(" ;:,-–—")]

@@ -1,4 +1,5 @@
-"""Numbers whose reading depends on the words around them: scores, phone numbers, gold purity.
+"""Numbers whose reading depends on the words around them: scores, goal minutes, phone numbers,
+gold purity.
 
 Việt Nam thắng Lào 2-0 -> hai - không (not "hai đến không"); 0912.345.678 -> không chín một
 hai, ba bốn năm, sáu bảy tám; vàng 9999 -> vàng bốn số chín.
@@ -28,6 +29,22 @@ _SPORT = re.compile(
 )
 
 
+_HALF_TIME = re.compile(r"(?i)\b(hiệp\s+\d)\s*:\s*(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\w]|[.,/-]\d)")
+_MINUTE_MARK = re.compile(r"(?<![\w.,])(\d{1,3})(?:\+(\d{1,2}))?['′](?![\w'])")
+"""A goal's minute in a scorers' list: Wongsa 27', Laohawiwat 45+4'."""
+
+
+def read_minute_marks(text: str) -> str:
+    """Taengoakson 8' -> Taengoakson phút 8; 45+4' -> phút 45 cộng 4."""
+
+    def spoken(m: re.Match[str]) -> str:
+        said = "" if m.string[: m.start()].rstrip().lower().endswith("phút") else "phút "
+        extra = f" cộng {m.group(2)}" if m.group(2) else ""
+        return f"{said}{m.group(1)}{extra}"
+
+    return _MINUTE_MARK.sub(spoken, text) if "'" in text or "′" in text else text
+
+
 def _score(home: str, away: str) -> str:
     return f"{read_number(home)} - {read_number(away)}"
 
@@ -48,6 +65,7 @@ def read_scores(text: str) -> str:
 
     if "-" not in text and "–" not in text:
         return text
+    text = _HALF_TIME.sub(lambda m: f"{m.group(1)}: {_score(m.group(2), m.group(3))}", text)
     text = _SCORE.sub(after_word, text)
     return _SCORE_BETWEEN_NAMES.sub(between_names, text)
 

@@ -17,7 +17,8 @@ _DAY_WORDS = (
     r"(?:\s+(?:sớm|muộn|nay|qua|mai|tối|khuya))?"
 )
 """Sáng sớm 30-9, tối muộn 12-3, hôm nay 25.4: a day-month after these is a date."""
-_FRACTION_WORDS = r"(?:chiếm|khoảng|gần|hơn|bằng|còn|mất|tăng|giảm|được)"
+_FRACTION_WORDS = r"(?:chiếm|khoảng|gần|hơn|bằng|còn|mất|tăng|giảm|được|vòng)"
+"""After these a/b is a fraction: chiếm 1/3, vòng 1/8 (the round of sixteen)."""
 _END = r"(?![\w]|[.,/-]\d)"
 
 

@@ -79,7 +79,7 @@ class UserLexicon:
     def _spoken(text: str, start: int, end: int, entry: LexiconEntry) -> str | None:
         """How to say the form found at ``text[start:end]``; None to leave it as written."""
         after = text[end : end + 2]
-        if entry.before_name and not _starts_name(after):
+        if entry.before_name and not _starts_name(after, _after_place(text, start)):
             return None
         if _is_initials(entry.written) and _PERSON_BEFORE.search(text, max(0, start - 24), start):
             return None
@@ -125,11 +125,20 @@ def _is_initials(written: str) -> bool:
     return len(written) >= 2 and written.isalpha() and written.isupper()
 
 
-def _starts_name(after: str) -> bool:
+_PLACE_BEFORE = re.compile(r"(?i)\b(?:tại|ở|thuộc|trú|về|đến)\s+$")
+"""After these, "P. Trần Hưng Đạo" is a ward; elsewhere "Nguyễn Văn P. Trần ..." may end a
+person's initials."""
+
+
+def _after_place(text: str, start: int) -> bool:
+    return _PLACE_BEFORE.search(text, max(0, start - 12), start) is not None
+
+
+def _starts_name(after: str, after_place: bool = False) -> bool:
     first = after[:1]
     if first == " ":
         first = after[1:2]
-        return first.isdigit()
+        return first.isdigit() or (after_place and first.isupper())
     return first.isdigit() or first.isupper()
 
 

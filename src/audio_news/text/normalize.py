@@ -13,7 +13,13 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from .contexts import read_gold_purity, read_house_numbers, read_phone_numbers, read_scores
+from .contexts import (
+    read_gold_purity,
+    read_house_numbers,
+    read_minute_marks,
+    read_phone_numbers,
+    read_scores,
+)
 from .dates import (
     read_day_months,
     read_fractions,
@@ -134,6 +140,16 @@ def read_ordinals(text: str) -> str:
 _RANGE = re.compile(r"(?<![\w.,/-])(" + _NUMBER + r")\s*[-–—]\s*(" + _NUMBER + r")(?![\w]|[.,/]\d)")
 
 
+_NEGATIVE = re.compile(r"(?:^|(?<=[\s(]))(?<![\d%]\s)[-−](?=\d)")
+"""A minus sign: after a space or a bracket, glued to its number, and not after another number
+(which would make it a range)."""
+
+
+def read_negatives(text: str) -> str:
+    """hiệu số -17 -> hiệu số âm 17; nhiệt độ −5 độ C -> âm 5 độ C."""
+    return _NEGATIVE.sub("âm ", text) if "-" in text or "−" in text else text
+
+
 def read_ranges(text: str) -> str:
     """2020 – 2025 -> ... đến ...; 24-26 năm; 20-25 phần trăm; từ 4 - 6 triệu."""
     return _RANGE.sub(lambda m: f"{read_number(m.group(1))} đến {read_number(m.group(2))}", text)
@@ -200,6 +216,8 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     read_month_names,
     read_ordinals,
     read_scores,
+    read_minute_marks,
+    read_negatives,
     expand_abbreviations,
     expand_currency_signs,
     read_per,
