@@ -616,6 +616,38 @@ CASES: list[tuple[str, list[str], list[str], list[str]]] = [
         ["Nguồn: [Link nguồn]Nguồn: [Link nguồn]"],
     ),
     (
+        "teaser-site",
+        [
+            "Diễn viên Midu lần đầu công khai hình ảnh chồng sắp cưới. - VnExpress.",
+            "Diễn viên Midu lần đầu công khai hình ảnh chồng sắp cưới.",
+            "Tối 5/6, Midu đăng bộ ảnh cưới. - VnExpress.",
+        ],
+        [
+            "Diễn viên Midu lần đầu công khai hình ảnh chồng sắp cưới.",
+            "Tối 5/6, Midu đăng bộ ảnh cưới. - VnExpress.",
+        ],
+        ["Diễn viên Midu lần đầu công khai hình ảnh chồng sắp cưới. - VnExpress."],
+    ),
+    (
+        "teaser-site",
+        ["Midu đăng bộ ảnh cưới. - VnExpress.", "Tối 5/6, Midu đăng bộ ảnh cưới đầu năm."],
+        ["Midu đăng bộ ảnh cưới.", "Tối 5/6, Midu đăng bộ ảnh cưới đầu năm."],
+        ["VnExpress"],
+    ),
+    (
+        "caption",
+        [
+            "Phương Nga (phải) vào vai bà Muộn trong vở Điều còn lại - Ảnh: T.ĐIỂU",
+            "Trong hơn 20 năm làm nghề, Phương Nga để lại trong lòng khán giả nhiều vai diễn ấn "
+            "tượng như hoàng hậu Giectrut trong vở Hamlet, Hoạn Thư trong vở Kiều.",
+        ],
+        [
+            "Trong hơn 20 năm làm nghề, Phương Nga để lại trong lòng khán giả nhiều vai diễn ấn "
+            "tượng như hoàng hậu Giectrut trong vở Hamlet, Hoạn Thư trong vở Kiều."
+        ],
+        ["Phương Nga (phải) vào vai bà Muộn trong vở Điều còn lại - Ảnh: T.ĐIỂU"],
+    ),
+    (
         "bare-caption",
         [
             "Đội tuyển bóng bàn Thanh Hóa giành 4 HCV, 2 HCĐ tại giải năm nay",

@@ -46,6 +46,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("emoji", per_paragraph(inline.emoji, title=True)),
     Rule("title-tag", inline.title_tag),
     Rule("title-site", chrome.title_site),
+    Rule("teaser-site", chrome.teaser_site),
     Rule("markdown-image", per_paragraph(inline.markdown_image)),
     Rule("markdown-link", per_paragraph(inline.markdown_link, title=True)),
     Rule("url", per_paragraph(inline.url)),

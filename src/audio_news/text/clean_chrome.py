@@ -41,6 +41,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "source": re.compile(r"(?:^|(?<=[.!?…])\s+)\(?Nguồn\s*:\s*([^.!?:;()]{1,80}?)\)?\.?$"),
         "teaser-line": re.compile(rf"^(?:{teaser})(?:\s*[:>]+\s*|\s+)(?=[{UPPER}\d\"“])"),
         "teaser-end": re.compile(rf"(?<=[.!?…\"”])\s+(?:{teaser}|>>+)\s*[:>]*\s*\S.{{0,200}}$"),
+        "teaser-site": re.compile(
+            rf"(?<=[.!?…])\s+[-–—|]\s+(?:{alternation(phrases()['dateline']['sites'])})\.?\s*$",
+            re.IGNORECASE,
+        ),
         "title-site": re.compile(
             rf"\s+[-–—|]\s+(?:{alternation(phrases()['dateline']['sites'])})\s*$", re.IGNORECASE
         ),
@@ -134,6 +138,26 @@ def title_site(draft: Draft) -> Edit:
     if match is None or match.start() == 0:
         return draft, []
     return Draft(draft.title[: match.start()], draft.paragraphs), [match.group().strip(" -–—|")]
+
+
+def teaser_site(draft: Draft) -> Edit:
+    """A feed teaser ending with the outlet's name, "... ngày 29/6. - VnExpress.": the name
+    goes, and the whole teaser when it then repeats the paragraph after it."""
+    pattern = _patterns()["teaser-site"]
+    paras = list(draft.paragraphs)
+    removed: list[str] = []
+    for i in range(min(TEASER_WINDOW, len(paras))):
+        match = pattern.search(paras[i])
+        if match is None or match.start() == 0:
+            continue
+        teaser = paras[i][: match.start()]
+        if i + 1 < len(paras) and key(teaser) == key(paras[i + 1]):
+            removed.append(paras[i])
+            paras[i] = ""
+        else:
+            removed.append(match.group().strip(" -–—|."))
+            paras[i] = teaser
+    return Draft(draft.title, tuple(p for p in paras if p)), removed
 
 
 def glued_related(draft: Draft) -> Edit:

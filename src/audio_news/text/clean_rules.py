@@ -283,7 +283,7 @@ def credit_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
     inside = re.compile(
         rf"\s*\((?:{any_case['words']}\s*:\s*[^()]{{1,60}}|{any_case['bare']})\)", re.IGNORECASE
     )
-    name = r"[^\s.!?:;()][^.!?:;()]{0,60}?"
+    name = rf"(?:[{UPPER}]\.\s?){{0,3}}[^\s.!?:;()][^.!?:;()]{{0,60}}?"  # T.ĐIỂU, Q.Đ.
     trailing = re.compile(
         rf"(?:\s*[-–—|]\s*|\s+|^)(?:\((?:{words})\s*:\s*{name}\)|(?:{words})\s*:\s*{name})"
         rf"\.?\s*$|(?:\s*[-–—]\s*|\s+|^)\(?{bare}\)?\.?$"

@@ -14,9 +14,10 @@ from .numbers import read_int, read_month
 
 _DAY_WORDS = (
     r"(?:ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|mồng|mùng|rạng sáng|từ|đến|tới)"
-    r"(?:\s+(?:sớm|muộn|nay|qua|mai|tối|khuya))?"
+    r"(?:\s+(?:sớm|muộn|nay|qua|mai|tối|khuya))?(?:(?<=nay),)?"
 )
-"""Sáng sớm 30-9, tối muộn 12-3, hôm nay 25.4: a day-month after these is a date."""
+"""Sáng sớm 30-9, tối muộn 12-3, hôm nay 25.4, chiều nay, 14-7: a day-month after these is a
+date."""
 _FRACTION_WORDS = r"(?:chiếm|khoảng|gần|hơn|bằng|còn|mất|tăng|giảm|được|vòng)"
 """After these a/b is a fraction: chiếm 1/3, vòng 1/8 (the round of sixteen)."""
 _END = r"(?![\w]|[.,/-]\d)"
@@ -98,6 +99,12 @@ _DAY_RANGE_MONTH = re.compile(
 _DAY_MONTH_SLASH = re.compile(r"(?<![\w.,/-])(\d{1,2})/(\d{1,2})" + _END)
 _FRACTION_BEFORE = re.compile(r"(?i)\b" + _FRACTION_WORDS + r"\s+$")
 _FRACTION = re.compile(r"(?<![\w.,/-])(\d+)/(\d+)" + _END)
+_FRACTION_AFTER = re.compile(
+    r"\s+(?:chiều (?:cao|dài|rộng)|diện tích|dân số|số (?:người|vốn|phiếu|ghế)|tổng số|lượng|"
+    r"thời gian|quãng đường|trong số|quân số)\b",
+    re.IGNORECASE,
+)
+"""Before these a/b is a fraction: đến 2/3 chiều cao, 1/4 dân số."""
 _DAY_MONTH_CONTEXT = re.compile(r"(?i)\b(" + _DAY_WORDS + r")\s+(\d{1,2})[.-](\d{1,2})" + _END)
 
 
@@ -132,7 +139,8 @@ def read_day_months(text: str) -> str:
     def slash(m: re.Match[str]) -> str:
         day, month = int(m.group(1)), int(m.group(2))
         before = m.string[max(0, m.start() - 12) : m.start()]
-        if not _valid(day, month) or _FRACTION_BEFORE.search(before):
+        fraction = _FRACTION_BEFORE.search(before) or _FRACTION_AFTER.match(m.string, m.end())
+        if not _valid(day, month) or fraction:
             return m.group(0)
         return read_date(day, month)
 

@@ -168,6 +168,15 @@ def read_numbers(text: str) -> str:
     return _NUMBER_TOKEN.sub(lambda m: read_number(m.group(0)), text)
 
 
+_SAID_TWICE = re.compile(r"(?<!\w)((?:[^\W\d_]+ ){0,5}[^\W\d_]+) \(\1\)", re.IGNORECASE)
+
+
+def drop_spelled_repeats(text: str) -> str:
+    """A number the writer spelled out again in brackets is said once: 2 (hai) ngày -> hai
+    ngày (after the numbers are read, the bracket says the same words)."""
+    return _SAID_TWICE.sub(r"\1", text) if "(" in text else text
+
+
 _WORD_SLASH = re.compile(r"(?<=[^\W\d_]{2})\s?/\s?(?=[^\W\d_]{2})")
 _RATIO = re.compile(r"(?i)\b(?:tỷ lệ|tỉ lệ)\b")
 
@@ -227,6 +236,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     read_ranges,
     read_fractions,
     read_numbers,
+    drop_spelled_repeats,
     read_leftover_digits,
     read_word_slashes,
     read_symbols,
